@@ -1,0 +1,47 @@
+#include "source/filters/http/jwt/schema.h"
+
+#include "nlohmann/json.hpp"
+
+namespace portico::filters::http::jwt {
+namespace {
+
+using config::schema::EntityCheck;
+using config::schema::Field;
+using config::schema::Match;
+using config::schema::Record;
+
+Field configField() {
+  Record config;
+  config
+      .add("uri_param_names", Field::set(Field::string()).defaultTo(nlohmann::json::array({"jwt"})))
+      .add("cookie_names", Field::set(Field::string()).defaultTo(nlohmann::json::array()))
+      .add("key_claim_name", Field::string().defaultTo("iss"))
+      .add("secret_is_base64", Field::boolean().required().defaultTo(false))
+      .add("claims_to_verify", Field::set(Field::string().oneOf({"exp", "nbf"})))
+      .add("anonymous", Field::string())
+      .add("run_on_preflight", Field::boolean().required().defaultTo(true))
+      .add("maximum_expiration", Field::number().defaultTo(0).between(0, 31536000))
+      .add("header_names",
+           Field::set(Field::string()).defaultTo(nlohmann::json::array({"authorization"})))
+      .add("realm", Field::string());
+  return Field::record(std::move(config));
+}
+
+std::vector<EntityCheck> entityChecks() {
+  Match positive;
+  positive.gt = 0;
+  Match has_exp;
+  has_exp.contains = "exp";
+  return {EntityCheck::conditional("config.maximum_expiration", positive, "config.claims_to_verify",
+                                   has_exp)};
+}
+
+}  // namespace
+
+JwtSchema::JwtSchema()
+    : RecordPluginSchema("jwt", kPriority, configField(), entityChecks(),
+                         config::schema::ConsumerScope::kForbidden) {}
+
+static const config::RegisterPluginSchema<JwtSchema> kRegister;
+
+}  // namespace portico::filters::http::jwt

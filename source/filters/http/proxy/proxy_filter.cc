@@ -1,0 +1,325 @@
+#include "source/filters/http/proxy/proxy_filter.h"
+
+#include "source/common/http/serializer.h"
+#include "source/filters/http/proxy/upstream_request.h"
+#include "source/http/stream_context.h"
+
+namespace portico::filters {
+namespace {
+
+// Request bytes kept for replaying on a new connection; a longer body cannot be retried.
+constexpr size_t kMaxReplayBytes = 64 * 1024;
+
+constexpr char kBadResponse[] = "An invalid response was received from the upstream server";
+constexpr char kTimedOut[] = "The upstream server is timing out";
+
+bool isIdempotent(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
+         method == "DELETE" || method == "TRACE";
+}
+
+}  // namespace
+
+ProxyFilter::ProxyFilter(upstream::Upstreams& upstreams)
+    : upstreams_(upstreams),
+      alive_(std::make_shared<ProxyFilter*>(this)),
+      timer_(upstreams.loop, [this] { onTimeout(); }) {}
+
+ProxyFilter::~ProxyFilter() = default;
+
+http::FilterStatus ProxyFilter::onRequestHeaders(http::MessageHead& request, bool end_stream) {
+  http::StreamContext& context = callbacks_->context();
+  upstream_request_ = buildUpstreamRequest(request, context);
+  request_head_bytes_.reserve(1024);
+  http::serializeRequestHead(upstream_request_, request_head_bytes_);
+  request_chunked_ = request.chunked;
+  request_has_body_ = request.hasRequestBody();
+  request_end_seen_ = end_stream || !request_has_body_;
+  retries_left_ = context.service->service->retries();
+  context.proxied = true;
+  startAttempt();
+  return http::FilterStatus::kStop;
+}
+
+void ProxyFilter::startAttempt() {
+  const server::ServiceRuntime& service = *callbacks_->context().service;
+  connected_ = false;
+  connection_reused_ = false;
+  connection_ = force_fresh_connection_ ? nullptr : upstreams_.pool.take(service.pool_key);
+  if (connection_ != nullptr) {
+    connection_->setCallbacks(this);
+    connection_reused_ = true;
+    connected_ = true;
+    sendRequest();
+    return;
+  }
+  if (service.address) {
+    connectTo(reinterpret_cast<const sockaddr*>(&*service.address));
+    return;
+  }
+  phase_ = Phase::kResolving;
+  timer_.arm(service.service->connect_timeout());
+  std::weak_ptr<ProxyFilter*> alive = alive_;
+  upstreams_.resolver.resolve(
+      service.service->host(), static_cast<uint16_t>(service.service->port()),
+      [alive](const upstream::Resolver::Result& result) {
+        std::shared_ptr<ProxyFilter*> self = alive.lock();
+        if (self == nullptr || (*self)->phase_ != Phase::kResolving) {
+          return;
+        }
+        ProxyFilter& filter = **self;
+        if (result.outcome == upstream::Resolver::Outcome::kOk) {
+          filter.connectTo(reinterpret_cast<const sockaddr*>(&result.address));
+        } else if (result.outcome == upstream::Resolver::Outcome::kNameError) {
+          filter.fail(Failure::kNameError, result.error);
+        } else {
+          filter.fail(Failure::kConnect, result.error);
+        }
+      });
+}
+
+void ProxyFilter::connectTo(const sockaddr* address) {
+  const server::ServiceRuntime& service = *callbacks_->context().service;
+  phase_ = Phase::kConnecting;
+  timer_.arm(service.service->connect_timeout());
+  connection_ = network::Connection::connect(upstreams_.loop, address, service.tls_context.get(),
+                                             service.service->host(), this);
+}
+
+void ProxyFilter::onConnected() {
+  connected_ = true;
+  sendRequest();
+}
+
+void ProxyFilter::sendRequest() {
+  phase_ = Phase::kWaitingResponse;
+  parser_ = std::make_unique<http::Parser>(http::Parser::Type::kResponse, this);
+  parser_->expectNoBody(upstream_request_.method == "HEAD");
+  connection_->write(request_head_bytes_);
+  connection_->write(replay_body_);
+  if (!replay_complete_) {
+    // Only possible on a first attempt: later attempts are not made without the whole body.
+    replay_body_.clear();
+  }
+  if (request_end_seen_) {
+    requestFullySent();
+  } else {
+    timer_.arm(callbacks_->context().service->service->write_timeout());
+    callbacks_->requestBodyReadEnable(!connection_->aboveHighWatermark());
+  }
+}
+
+http::FilterStatus ProxyFilter::onRequestBody(std::string& chunk, bool end_stream) {
+  if (phase_ == Phase::kDone) {
+    return http::FilterStatus::kStop;
+  }
+  std::string encoded;
+  if (request_chunked_) {
+    http::appendChunk(chunk, encoded);
+    if (end_stream) {
+      encoded.append(http::kLastChunk);
+    }
+  } else {
+    encoded.swap(chunk);
+  }
+  const bool sending = connected_ && phase_ != Phase::kConnecting;
+  if (!sending || (replay_complete_ && replay_body_.size() + encoded.size() <= kMaxReplayBytes)) {
+    replay_body_.append(encoded);
+  } else {
+    replay_complete_ = false;
+    replay_body_.clear();
+  }
+  if (end_stream) {
+    request_end_seen_ = true;
+  }
+  if (!sending) {
+    if (replay_body_.size() > kMaxReplayBytes) {
+      callbacks_->requestBodyReadEnable(false);  // resumed once connected
+    }
+    return http::FilterStatus::kStop;
+  }
+  connection_->write(encoded);
+  if (end_stream) {
+    requestFullySent();
+  } else {
+    timer_.arm(callbacks_->context().service->service->write_timeout());
+    if (connection_->aboveHighWatermark()) {
+      callbacks_->requestBodyReadEnable(false);
+    }
+  }
+  return http::FilterStatus::kStop;
+}
+
+void ProxyFilter::requestFullySent() {
+  request_sent_ = true;
+  if (phase_ == Phase::kWaitingResponse || phase_ == Phase::kStreamingResponse) {
+    timer_.arm(callbacks_->context().service->service->read_timeout());
+  }
+}
+
+void ProxyFilter::onWriteDrained() { callbacks_->requestBodyReadEnable(true); }
+
+void ProxyFilter::onData(const char* data, size_t length) {
+  if (request_sent_) {
+    timer_.arm(callbacks_->context().service->service->read_timeout());
+  }
+  while (length > 0 && parser_ != nullptr) {
+    const http::Parser::Result result = parser_->execute(data, length);
+    if (result.outcome == http::Parser::Outcome::kError) {
+      fail(Failure::kBadResponse, result.error_reason);
+      return;
+    }
+    if (result.outcome != http::Parser::Outcome::kMessageDone || phase_ == Phase::kDone) {
+      return;
+    }
+    // An interim (1xx) response ended; the real one follows.
+    parser_->resume();
+    data += result.consumed;
+    length -= result.consumed;
+  }
+}
+
+void ProxyFilter::onHead(http::MessageHead& head) {
+  if (head.status >= 100 && head.status < 200 && head.status != 101) {
+    return;  // 100 Continue and friends are consumed here
+  }
+  http::StreamContext& context = callbacks_->context();
+  context.upstream_headers_ms = uv_now(upstreams_.loop);
+  context.upstream_status = head.status;
+  phase_ = Phase::kStreamingResponse;
+  response_keep_alive_ = head.keep_alive && head.status != 101;
+  http::MessageHead response;
+  response.status = head.status;
+  response.reason = std::move(head.reason);
+  response.version_major = head.version_major;
+  response.version_minor = head.version_minor;
+  response.headers = std::move(head.headers);
+  callbacks_->encodeHeaders(response, false);
+}
+
+void ProxyFilter::onBody(const char* data, size_t length) {
+  callbacks_->encodeData(data, length, false);
+  if (!downstream_paused_ && callbacks_->downstreamAboveHighWatermark()) {
+    downstream_paused_ = true;
+    connection_->readEnable(false);
+  }
+}
+
+void ProxyFilter::onMessageComplete() {
+  if (phase_ != Phase::kStreamingResponse) {
+    return;  // an interim response; see onData
+  }
+  phase_ = Phase::kDone;
+  timer_.disarm();
+  releaseConnection(response_keep_alive_ && request_sent_);
+  callbacks_->encodeData(nullptr, 0, true);
+}
+
+void ProxyFilter::releaseConnection(bool reusable) {
+  if (connection_ == nullptr) {
+    return;
+  }
+  if (reusable) {
+    upstreams_.pool.release(callbacks_->context().service->pool_key, std::move(connection_));
+  }
+  connection_.reset();
+}
+
+void ProxyFilter::onClose(network::CloseReason reason, const std::string& detail) {
+  switch (phase_) {
+    case Phase::kConnecting:
+      fail(Failure::kConnect, detail);
+      return;
+    case Phase::kWaitingResponse:
+      if (connection_reused_ && !parser_->inMessage() && canRetryOnFreshConnection()) {
+        // The upstream closed a keep-alive connection just as it was reused: not its fault,
+        // and not a retry in Kong's sense.
+        connection_.reset();
+        parser_.reset();
+        force_fresh_connection_ = true;
+        startAttempt();
+        return;
+      }
+      fail(Failure::kBadResponse, detail);
+      return;
+    case Phase::kStreamingResponse: {
+      if (reason == network::CloseReason::kRemoteClosed && parser_ != nullptr) {
+        parser_->finish();  // completes a response delimited by the connection's close
+      }
+      if (phase_ != Phase::kDone) {
+        phase_ = Phase::kDone;
+        connection_.reset();
+        callbacks_->sendLocalReply(502, kBadResponse, {});
+      }
+      return;
+    }
+    case Phase::kIdle:
+    case Phase::kResolving:
+    case Phase::kDone:
+      return;
+  }
+}
+
+bool ProxyFilter::canRetryOnFreshConnection() const {
+  return isIdempotent(upstream_request_.method) && replay_complete_;
+}
+
+void ProxyFilter::onTimeout() {
+  switch (phase_) {
+    case Phase::kResolving:
+    case Phase::kConnecting:
+    case Phase::kWaitingResponse:
+      fail(Failure::kTimeout, "timeout");
+      return;
+    case Phase::kStreamingResponse:
+      phase_ = Phase::kDone;
+      connection_.reset();
+      callbacks_->sendLocalReply(504, kTimedOut, {});
+      return;
+    case Phase::kIdle:
+    case Phase::kDone:
+      return;
+  }
+}
+
+void ProxyFilter::fail(Failure failure, const std::string&) {
+  const bool before_request_sent = phase_ == Phase::kResolving || phase_ == Phase::kConnecting;
+  timer_.disarm();
+  connection_.reset();
+  parser_.reset();
+  // Only failures to reach the upstream are retried: a request it may have seen is not sent twice.
+  const bool retryable = failure != Failure::kNameError && before_request_sent;
+  if (retryable && retries_left_ > 0) {
+    --retries_left_;
+    startAttempt();
+    return;
+  }
+  phase_ = Phase::kDone;
+  switch (failure) {
+    case Failure::kNameError:
+      callbacks_->sendLocalReply(503, "name resolution failed", {});
+      return;
+    case Failure::kTimeout:
+      callbacks_->sendLocalReply(504, kTimedOut, {});
+      return;
+    case Failure::kConnect:
+    case Failure::kBadResponse:
+      callbacks_->sendLocalReply(502, kBadResponse, {});
+      return;
+  }
+}
+
+void ProxyFilter::onDownstreamWatermark(bool above_high) {
+  if (!above_high && downstream_paused_ && connection_ != nullptr) {
+    downstream_paused_ = false;
+    connection_->readEnable(true);
+  }
+}
+
+void ProxyFilter::onDownstreamReset() {
+  phase_ = Phase::kDone;
+  timer_.disarm();
+  connection_.reset();
+}
+
+}  // namespace portico::filters

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "source/common/http/parser.h"
+#include "source/common/network/connection.h"
+#include "source/common/network/timer.h"
+#include "source/http/filter.h"
+#include "source/upstream/upstreams.h"
+
+namespace portico::filters {
+
+// The terminal filter of a route with a service: sends the request to the service over a pooled
+// keep-alive connection and streams the response back, with Kong's retry and timeout rules.
+//
+// Flow control: request body chunks are written as they arrive; when the upstream socket's queue
+// passes the high watermark the client is no longer read until it drains. Response body chunks
+// go to the client the same way, pausing upstream reads while the client is slow.
+class ProxyFilter : public http::HttpFilter,
+                    public network::ConnectionCallbacks,
+                    public http::Parser::Callbacks {
+ public:
+  explicit ProxyFilter(upstream::Upstreams& upstreams);
+  ~ProxyFilter() override;
+
+  // http::HttpFilter
+  http::FilterStatus onRequestHeaders(http::MessageHead& request, bool end_stream) override;
+  http::FilterStatus onRequestBody(std::string& chunk, bool end_stream) override;
+  void onDownstreamWatermark(bool above_high) override;
+  void onDownstreamReset() override;
+
+  // network::ConnectionCallbacks
+  void onConnected() override;
+  void onData(const char* data, size_t length) override;
+  void onClose(network::CloseReason reason, const std::string& detail) override;
+  void onWriteDrained() override;
+
+  // http::Parser::Callbacks
+  void onHead(http::MessageHead& head) override;
+  void onBody(const char* data, size_t length) override;
+  void onMessageComplete() override;
+
+ private:
+  enum class Failure { kConnect, kTimeout, kBadResponse, kNameError };
+
+  void startAttempt();
+  void connectTo(const sockaddr* address);
+  void sendRequest();
+  void writeBody(const std::string& chunk, bool end_stream);
+  void requestFullySent();
+  void onTimeout();
+  void fail(Failure failure, const std::string& detail);
+  void releaseConnection(bool reusable);
+  bool canRetryOnFreshConnection() const;
+
+  upstream::Upstreams& upstreams_;
+  std::shared_ptr<ProxyFilter*> alive_;  // resolver callbacks hold a weak_ptr to it
+  http::MessageHead upstream_request_;
+  std::string request_head_bytes_;
+  bool request_chunked_ = false;
+  bool request_has_body_ = false;
+  bool request_end_seen_ = false;
+  bool request_sent_ = false;
+  // The body so far, kept while it is small so a failed connect can be retried with it.
+  std::string replay_body_;
+  bool replay_complete_ = true;
+
+  network::ConnectionPtr connection_;
+  bool connection_reused_ = false;
+  bool force_fresh_connection_ = false;
+  bool connected_ = false;
+  std::unique_ptr<http::Parser> parser_;
+  network::Timer timer_;
+  enum class Phase { kIdle, kResolving, kConnecting, kWaitingResponse, kStreamingResponse, kDone };
+  Phase phase_ = Phase::kIdle;
+  uint32_t retries_left_ = 0;
+  bool response_keep_alive_ = false;
+  bool downstream_paused_ = false;
+};
+
+}  // namespace portico::filters

@@ -1,0 +1,123 @@
+#include "source/filters/http/proxy/upstream_request.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace portico::filters {
+namespace {
+
+bool isHopByHopRequestHeader(std::string_view name) {
+  static constexpr std::string_view kHopByHop[] = {
+      "connection", "keep-alive", "proxy-connection",  "proxy", "te",
+      "trailer",    "upgrade",    "transfer-encoding", "host"};
+  for (std::string_view hop : kHopByHop) {
+    if (http::equalsIgnoreCase(name, hop)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// nginx's $host: the Host header without its port, lower-cased.
+std::string hostWithoutPort(const std::string& host) {
+  std::string_view view = host;
+  if (!view.empty() && view.front() == '[') {
+    const size_t close = view.find(']');
+    view = view.substr(0, close == std::string_view::npos ? view.size() : close + 1);
+  } else if (const size_t colon = view.rfind(':'); colon != std::string_view::npos) {
+    view = view.substr(0, colon);
+  }
+  return absl::AsciiStrToLower(absl::string_view(view.data(), view.size()));
+}
+
+}  // namespace
+
+http::MessageHead buildUpstreamRequest(const http::MessageHead& request,
+                                       const http::StreamContext& context) {
+  http::MessageHead upstream;
+  upstream.method = request.method;
+  upstream.target = context.match->upstream_path;
+  if (context.has_query) {
+    absl::StrAppend(&upstream.target, "?", context.raw_query);
+  }
+
+  const http::HeaderMap& in = request.headers;
+  http::HeaderMap& out = upstream.headers;
+  out.mutableEntries().reserve(in.size() + 10);
+  std::vector<std::string> connection_listed;
+  if (const std::string* connection = in.get("connection")) {
+    for (absl::string_view token : absl::StrSplit(*connection, ',')) {
+      token = absl::StripAsciiWhitespace(token);
+      if (!token.empty()) {
+        connection_listed.emplace_back(token);
+      }
+    }
+  }
+  const std::string* client_te = in.get("te");
+  const std::string* client_host = in.get("host");
+  for (const auto& [name, value] : in.entries()) {
+    if (isHopByHopRequestHeader(name) ||
+        std::any_of(connection_listed.begin(), connection_listed.end(),
+                    [&name = name](const std::string& listed) {
+                      return http::equalsIgnoreCase(name, listed);
+                    })) {
+      continue;
+    }
+    if (http::equalsIgnoreCase(name, "x-real-ip") ||
+        http::equalsIgnoreCase(name, "x-forwarded-for") ||
+        http::equalsIgnoreCase(name, "x-forwarded-proto") ||
+        http::equalsIgnoreCase(name, "x-forwarded-host") ||
+        http::equalsIgnoreCase(name, "x-forwarded-port") ||
+        http::equalsIgnoreCase(name, "x-forwarded-path") ||
+        http::equalsIgnoreCase(name, "x-forwarded-prefix") || http::equalsIgnoreCase(name, "via")) {
+      continue;  // rebuilt below
+    }
+    out.add(name, value);
+  }
+
+  const bool preserve_host = context.match->route->preserve_host();
+  if (preserve_host && client_host != nullptr) {
+    out.add("Host", *client_host);
+  } else {
+    out.add("Host", context.service->host_header);
+  }
+  if (client_te != nullptr && absl::StrContains(absl::AsciiStrToLower(*client_te), "trailers")) {
+    out.add("TE", "trailers");
+  }
+  out.add("X-Real-IP", context.client_address);
+  const std::string forwarded_for = in.getJoined("x-forwarded-for");
+  out.add("X-Forwarded-For", forwarded_for.empty()
+                                 ? context.client_address
+                                 : absl::StrCat(forwarded_for, ", ", context.client_address));
+  out.add("X-Forwarded-Proto", context.scheme);
+  if (client_host != nullptr) {
+    out.add("X-Forwarded-Host", hostWithoutPort(*client_host));
+  }
+  out.add("X-Forwarded-Port", std::to_string(context.listener_port));
+  out.add("X-Forwarded-Path", context.raw_path);
+  if (!context.match->forwarded_prefix.empty()) {
+    out.add("X-Forwarded-Prefix", context.match->forwarded_prefix);
+  }
+  const std::string via = absl::StrCat(request.version_major, ".", request.version_minor, " ",
+                                       context.settings->via_token);
+  const std::string client_via = in.getJoined("via");
+  if (context.settings->server_tokens) {
+    out.add("Via", client_via.empty() ? via : absl::StrCat(client_via, ", ", via));
+  } else if (!client_via.empty()) {
+    out.add("Via", client_via);
+  }
+  if (context.settings->request_id_upstream) {
+    out.set("X-Portico-Request-Id", context.request_id);
+  }
+  if (request.chunked) {
+    out.add("Transfer-Encoding", "chunked");
+  }
+  out.add("Connection", "keep-alive");
+  return upstream;
+}
+
+}  // namespace portico::filters

@@ -1,0 +1,393 @@
+#include "source/server/active_stream.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "source/common/http/error_body.h"
+#include "source/common/http/serializer.h"
+#include "source/server/http_connection.h"
+
+namespace portico::server {
+namespace {
+
+// Response headers that describe one hop, never forwarded (RFC 9110 §7.6.1).
+bool isHopByHop(std::string_view name) {
+  static constexpr std::string_view kHopByHop[] = {"connection", "keep-alive", "proxy-connection",
+                                                   "te",         "trailer",    "transfer-encoding",
+                                                   "upgrade"};
+  for (std::string_view hop : kHopByHop) {
+    if (http::equalsIgnoreCase(name, hop)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void removeHopByHop(http::HeaderMap& headers) {
+  if (const std::string* connection = headers.get("connection")) {
+    std::string listed = *connection;
+    for (absl::string_view token : absl::StrSplit(listed, ',')) {
+      token = absl::StripAsciiWhitespace(token);
+      if (!token.empty()) {
+        headers.remove(std::string_view(token.data(), token.size()));
+      }
+    }
+  }
+  auto& entries = headers.mutableEntries();
+  entries.erase(std::remove_if(entries.begin(), entries.end(),
+                               [](const auto& e) { return isHopByHop(e.first); }),
+                entries.end());
+}
+
+bool responseHasNoBody(int status) { return status < 200 || status == 204 || status == 304; }
+
+}  // namespace
+
+ActiveStream::ActiveStream(HttpConnection& connection, http::MessageHead request,
+                           http::StreamContext context)
+    : connection_(connection), request_(std::move(request)), context_(std::move(context)) {
+  head_request_ = request_.method == "HEAD";
+}
+
+ActiveStream::~ActiveStream() {
+  if (!completed_) {
+    for (auto& filter : filters_) {
+      filter->onComplete();
+    }
+  }
+}
+
+uv_loop_t* ActiveStream::loop() { return connection_.loop(); }
+
+uint64_t ActiveStream::now() const { return uv_now(connection_.loop()); }
+
+void ActiveStream::start() {
+  const std::string& target = request_.target;
+  const size_t question = target.find('?');
+  context_.raw_path = target.substr(0, question);
+  if (question != std::string::npos) {
+    context_.has_query = true;
+    context_.raw_query = target.substr(question + 1);
+  }
+  if (request_.version_major == 1 && request_.version_minor == 1 && !request_.headers.has("host")) {
+    sendLocalReply(400, "Bad request", {});
+    return;
+  }
+  if (context_.raw_path.empty() || context_.raw_path.front() != '/') {
+    sendLocalReply(400, "Bad request", {});
+    return;
+  }
+  const uint64_t max_body = context_.settings->client_max_body_size;
+  if (max_body > 0 && request_.content_length && *request_.content_length > max_body) {
+    sendLocalReply(413, "Payload too large", {});
+    return;
+  }
+  route();
+}
+
+void ActiveStream::route() {
+  router::RequestInfo info(request_.headers);
+  info.method = request_.method;
+  if (const std::string* host = request_.headers.get("host")) {
+    info.host = *host;
+  }
+  info.path = context_.raw_path;
+  info.listener_port = context_.listener_port;
+  info.scheme = context_.scheme;
+  context_.match = context_.snapshot->router().match(info);
+  if (!context_.match) {
+    sendLocalReply(404, "no Route matched with those values", {});
+    return;
+  }
+  if (context_.match->service != nullptr) {
+    context_.service = context_.snapshot->service(context_.match->service->id());
+  }
+  runRequestHeaders();
+}
+
+void ActiveStream::runRequestHeaders() {
+  const PluginIndex& plugins = context_.snapshot->plugins();
+  const auto& names = plugins.namesByPriority();
+  const std::string& route_id = context_.match->route->id();
+  const std::string empty;
+  const std::string& service_id =
+      context_.match->service != nullptr ? context_.match->service->id() : empty;
+  // Plugins are looked up one at a time, at their turn, so that a consumer identified by an
+  // earlier (higher-priority) auth plugin selects consumer-scoped instances of later ones.
+  while (next_filter_ < names.size()) {
+    const std::string& name = names[next_filter_++];
+    const std::string& consumer_id = context_.consumer != nullptr ? context_.consumer->id() : empty;
+    const PluginEntry* entry = plugins.lookup(name, route_id, service_id, consumer_id);
+    if (entry == nullptr || entry->filter_config == nullptr) {
+      continue;
+    }
+    http::HttpFilterPtr filter = entry->filter_config->createFilter();
+    filter->setCallbacks(this);
+    http::HttpFilter& current = *filter;
+    filters_.push_back(std::move(filter));
+    const bool end_stream = !request_.hasRequestBody();
+    if (current.onRequestHeaders(request_, end_stream) == http::FilterStatus::kStop ||
+        response_started_) {
+      return;
+    }
+  }
+  if (response_started_) {
+    return;
+  }
+  if (context_.service == nullptr) {
+    sendLocalReply(503, "no Service found with those values", {});
+    return;
+  }
+  if (!sent_continue_ && request_.hasRequestBody()) {
+    if (const std::string* expect = request_.headers.get("expect");
+        expect != nullptr && http::equalsIgnoreCase(*expect, "100-continue") &&
+        !request_.isHttp10()) {
+      connection_.write("HTTP/1.1 100 Continue\r\n\r\n");
+      sent_continue_ = true;
+    }
+  }
+  request_.headers.remove("expect");
+  context_.proxy_start_ms = now();
+  http::HttpFilterPtr proxy = connection_.createProxyFilter();
+  proxy->setCallbacks(this);
+  http::HttpFilter& terminal = *proxy;
+  filters_.push_back(std::move(proxy));
+  headers_done_ = true;
+  terminal.onRequestHeaders(request_, !request_.hasRequestBody() || request_complete_);
+  if (!response_started_) {
+    flushPendingBody();
+  }
+}
+
+void ActiveStream::continueRequest() {
+  if (!headers_done_ && !response_started_) {
+    runRequestHeaders();
+  }
+}
+
+void ActiveStream::flushPendingBody() {
+  while (!pending_body_.empty() && !response_complete_) {
+    std::string chunk = std::move(pending_body_.front());
+    pending_body_.pop_front();
+    const bool end = pending_body_.empty() && pending_body_end_;
+    runRequestBody(std::move(chunk), end);
+  }
+  connection_.requestBodyReadEnable(true);
+}
+
+void ActiveStream::runRequestBody(std::string chunk, bool end_stream) {
+  for (auto& filter : filters_) {
+    if (filter->onRequestBody(chunk, end_stream) == http::FilterStatus::kStop) {
+      return;
+    }
+  }
+}
+
+void ActiveStream::onRequestBody(const char* data, size_t length) {
+  if (response_complete_) {
+    return;  // the answer is out; the rest of the body is read and dropped
+  }
+  if (!headers_done_) {
+    pending_body_.emplace_back(data, length);
+    if (pending_body_.size() > 16) {
+      connection_.requestBodyReadEnable(false);
+    }
+    return;
+  }
+  runRequestBody(std::string(data, length), false);
+}
+
+void ActiveStream::onRequestComplete() {
+  request_complete_ = true;
+  if (response_complete_) {
+    return;
+  }
+  if (!headers_done_) {
+    pending_body_end_ = true;
+    if (pending_body_.empty() && request_.hasRequestBody()) {
+      pending_body_.emplace_back();
+    }
+    return;
+  }
+  if (request_.hasRequestBody()) {
+    runRequestBody(std::string(), true);
+  }
+}
+
+void ActiveStream::onDownstreamReset() {
+  for (auto& filter : filters_) {
+    filter->onDownstreamReset();
+  }
+}
+
+void ActiveStream::onDownstreamWatermark(bool above_high) {
+  if (!filters_.empty() && headers_done_) {
+    filters_.back()->onDownstreamWatermark(above_high);
+  }
+}
+
+bool ActiveStream::downstreamAboveHighWatermark() const { return connection_.aboveHighWatermark(); }
+
+void ActiveStream::requestBodyReadEnable(bool enabled) {
+  connection_.requestBodyReadEnable(enabled);
+}
+
+void ActiveStream::addResponseHeaders(http::MessageHead& head, bool gateway_generated) {
+  const ProxySettings& settings = *context_.settings;
+  const uint64_t current = now();
+  if (gateway_generated) {
+    if (settings.server_tokens) {
+      head.headers.set("Server", settings.server_token);
+    }
+    if (settings.latency_tokens) {
+      head.headers.set("X-Portico-Response-Latency", std::to_string(current - context_.start_ms));
+    }
+  } else {
+    if (settings.server_tokens) {
+      const std::string via =
+          absl::StrCat(head.version_major, ".", head.version_minor, " ", settings.via_token);
+      if (const std::string* existing = head.headers.get("via")) {
+        head.headers.set("Via", absl::StrCat(*existing, ", ", via));
+      } else {
+        head.headers.add("Via", via);
+      }
+      if (!head.headers.has("server")) {
+        head.headers.add("Server", settings.server_token);
+      }
+    }
+    if (settings.latency_tokens) {
+      const uint64_t upstream_done =
+          context_.upstream_headers_ms != 0 ? context_.upstream_headers_ms : current;
+      head.headers.set("X-Portico-Upstream-Latency",
+                       std::to_string(upstream_done - context_.proxy_start_ms));
+      head.headers.set("X-Portico-Proxy-Latency",
+                       std::to_string(context_.proxy_start_ms - context_.start_ms));
+    }
+  }
+  if (settings.request_id_header) {
+    head.headers.set("X-Portico-Request-Id", context_.request_id);
+  }
+}
+
+void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
+  if (response_started_) {
+    return;
+  }
+  response_started_ = true;
+  removeHopByHop(head.headers);
+  for (auto it = filters_.rbegin(); it != filters_.rend(); ++it) {
+    (*it)->onResponseHeaders(head);
+  }
+  addResponseHeaders(head, !context_.proxied);
+  const bool no_body = head_request_ || responseHasNoBody(head.status);
+  if (!no_body && !head.headers.has("content-length")) {
+    if (end_stream) {
+      head.headers.add("Content-Length", "0");
+    } else if (!request_.isHttp10()) {
+      head.headers.add("Transfer-Encoding", "chunked");
+      chunked_response_ = true;
+    } else {
+      close_delimited_response_ = true;
+    }
+  }
+  // A request whose body is still arriving ends the connection unless the rest can be drained.
+  close_connection_ = close_connection_ || !request_.keep_alive || close_delimited_response_ ||
+                      connection_.draining();
+  head.headers.set("Connection", close_connection_ ? "close" : "keep-alive");
+  std::string out;
+  out.reserve(512);
+  http::serializeResponseHead(head, out);
+  connection_.write(out);
+  if (end_stream || no_body) {
+    finishResponse();
+  }
+}
+
+void ActiveStream::encodeData(const char* data, size_t length, bool end_stream) {
+  if (response_complete_ || !response_started_) {
+    return;
+  }
+  if (head_request_) {
+    if (end_stream) {
+      finishResponse();
+    }
+    return;
+  }
+  if (chunked_response_) {
+    std::string out;
+    if (length > 0) {
+      out.reserve(length + 16);
+      http::appendChunk(std::string_view(data, length), out);
+    }
+    if (end_stream) {
+      out.append(http::kLastChunk);
+    }
+    connection_.write(out);
+  } else if (length > 0) {
+    connection_.write(std::string_view(data, length));
+  }
+  if (end_stream) {
+    finishResponse();
+  }
+}
+
+void ActiveStream::sendLocalReply(int status, std::string_view message,
+                                  http::HeaderMap extra_headers) {
+  if (response_started_) {
+    // Too late for an answer: the client already has part of one. Drop the connection.
+    close_connection_ = true;
+    finishResponse();
+    return;
+  }
+  // Kong renders errors from the proxy path (after an upstream attempt, or nginx's own errors)
+  // with error_default_type; plugin and router errors follow Accept.
+  const bool proxy_error = context_.proxied || status == 400 || status == 408 || status == 413 ||
+                           status == 414 || status == 431;
+  const http::ErrorFormat format =
+      proxy_error
+          ? http::formatForProxyError(request_.headers, context_.settings->error_default_format)
+          : http::formatForPdkError(request_.headers);
+  http::ErrorBody body = http::renderErrorBody(format, message, context_.request_id);
+  extra_headers.set("Content-Type", std::move(body.content_type));
+  sendResponse(status, std::move(extra_headers), std::move(body.body));
+}
+
+void ActiveStream::sendResponse(int status, http::HeaderMap headers, std::string body) {
+  if (response_started_) {
+    close_connection_ = true;
+    finishResponse();
+    return;
+  }
+  if (!request_complete_ && request_.hasRequestBody()) {
+    // Answering before the body arrived: drain small bodies to keep the connection, else close.
+    const bool drainable =
+        request_.content_length && *request_.content_length <= 1024 * 1024 && !request_.chunked;
+    close_connection_ = !drainable;
+  }
+  http::MessageHead head;
+  head.status = status;
+  head.version_major = 1;
+  head.version_minor = 1;
+  head.headers = std::move(headers);
+  head.headers.set("Content-Length", std::to_string(body.size()));
+  encodeHeaders(head, body.empty());
+  if (!body.empty()) {
+    encodeData(body.data(), body.size(), true);
+  }
+}
+
+void ActiveStream::finishResponse() {
+  if (response_complete_) {
+    return;
+  }
+  response_complete_ = true;
+  completed_ = true;
+  for (auto& filter : filters_) {
+    filter->onComplete();
+  }
+  connection_.onResponseComplete(*this);
+}
+
+}  // namespace portico::server

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "source/common/http/message_head.h"
+#include "source/http/filter.h"
+#include "source/http/stream_context.h"
+
+namespace portico::server {
+
+class HttpConnection;
+
+// One request/response exchange on a downstream connection: runs the filter chain over the
+// request, and frames the response the terminal filter (or a local reply) produces.
+class ActiveStream : public http::StreamCallbacks {
+ public:
+  ActiveStream(HttpConnection& connection, http::MessageHead request, http::StreamContext context);
+  ~ActiveStream() override;
+
+  // Driven by the connection's parser.
+  void start();
+  void onRequestBody(const char* data, size_t length);
+  void onRequestComplete();
+  // The client went away: abort whatever is in flight.
+  void onDownstreamReset();
+  void onDownstreamWatermark(bool above_high);
+
+  bool responseComplete() const { return response_complete_; }
+  bool requestComplete() const { return request_complete_; }
+  bool responseStarted() const { return response_started_; }
+  // The response asked for the connection to close afterwards.
+  bool closeConnection() const { return close_connection_; }
+  const http::MessageHead& request() const { return request_; }
+
+  // http::StreamCallbacks
+  uv_loop_t* loop() override;
+  http::StreamContext& context() override { return context_; }
+  void continueRequest() override;
+  void sendLocalReply(int status, std::string_view message, http::HeaderMap extra_headers) override;
+  void sendResponse(int status, http::HeaderMap headers, std::string body) override;
+  void encodeHeaders(http::MessageHead& head, bool end_stream) override;
+  void encodeData(const char* data, size_t length, bool end_stream) override;
+  bool downstreamAboveHighWatermark() const override;
+  void requestBodyReadEnable(bool enabled) override;
+
+ private:
+  void route();
+  void buildFilterChain();
+  void runRequestHeaders();
+  void runRequestBody(std::string chunk, bool end_stream);
+  void flushPendingBody();
+  void addResponseHeaders(http::MessageHead& head, bool gateway_generated);
+  void finishResponse();
+  uint64_t now() const;
+
+  HttpConnection& connection_;
+  http::MessageHead request_;
+  http::StreamContext context_;
+  std::vector<http::HttpFilterPtr> filters_;
+  size_t next_filter_ = 0;     // the filter whose request-headers phase runs next
+  bool headers_done_ = false;  // every filter passed the request-headers phase
+  std::deque<std::string> pending_body_;
+  bool pending_body_end_ = false;
+  bool request_complete_ = false;
+  bool response_started_ = false;
+  bool response_complete_ = false;
+  bool chunked_response_ = false;
+  bool close_delimited_response_ = false;
+  bool close_connection_ = false;
+  bool head_request_ = false;
+  bool sent_continue_ = false;
+  bool completed_ = false;
+};
+
+}  // namespace portico::server

@@ -1,0 +1,280 @@
+#include "source/server/conf_loader.h"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+extern char** environ;
+
+namespace portico::server {
+namespace {
+
+using Settings = std::map<std::string, std::string>;
+
+// Kong's defaults (kong/templates/kong_defaults.lua) for the keys Portico reads.
+Settings defaults() {
+  return {
+      {"prefix", "/usr/local/portico"},
+      {"database", "off"},
+      {"proxy_listen", "0.0.0.0:8000 reuseport backlog=16384"},
+      {"admin_listen", "127.0.0.1:8001 reuseport backlog=16384"},
+      {"status_listen", "off"},
+      {"nginx_worker_processes", "auto"},
+      {"headers", "server_tokens, latency_tokens, X-Kong-Request-Id"},
+      {"headers_upstream", "X-Kong-Request-Id"},
+      {"trusted_ips", ""},
+      {"real_ip_header", "X-Real-IP"},
+      {"real_ip_recursive", "off"},
+      {"error_default_type", "text/plain"},
+      {"allow_debug_header", "off"},
+      {"proxy_access_log", "off"},
+      {"proxy_error_log", "stderr"},
+      {"log_level", "notice"},
+      {"client_max_body_size", "0"},
+      {"client_header_timeout", "60s"},
+      {"client_body_timeout", "60s"},
+      {"keepalive_timeout", "60s"},
+      {"large_client_header_buffers", "4 8k"},
+      {"upstream_keepalive_pool_size", "512"},
+      {"upstream_keepalive_idle_timeout", "60"},
+      {"drain_timeout", "30s"},
+      {"lua_ssl_trusted_certificate", ""},
+  };
+}
+
+absl::Status parseConfFile(const std::string& path, Settings& settings) {
+  std::ifstream file(path);
+  if (!file) {
+    return absl::NotFoundError(absl::StrCat("no file at: ", path));
+  }
+  std::string line;
+  int number = 0;
+  while (std::getline(file, line)) {
+    ++number;
+    absl::string_view text = line;
+    // A '#' starts a comment unless escaped as '\#'.
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '#' && (i == 0 || text[i - 1] != '\\')) {
+        text = text.substr(0, i);
+        break;
+      }
+    }
+    text = absl::StripAsciiWhitespace(text);
+    if (text.empty()) {
+      continue;
+    }
+    const size_t equals = text.find('=');
+    if (equals == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", number, ": expected 'key = value', got '", text, "'"));
+    }
+    std::string key = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text.substr(0, equals)));
+    std::string value(absl::StripAsciiWhitespace(text.substr(equals + 1)));
+    settings[key] = value;
+  }
+  return absl::OkStatus();
+}
+
+// "60s", "500ms", "2m", "60" (seconds) -> milliseconds.
+absl::StatusOr<uint32_t> parseDurationMs(const std::string& key, const std::string& value) {
+  absl::string_view text = value;
+  uint64_t multiplier = 1000;
+  if (absl::ConsumeSuffix(&text, "ms")) {
+    multiplier = 1;
+  } else if (absl::ConsumeSuffix(&text, "s")) {
+    multiplier = 1000;
+  } else if (absl::ConsumeSuffix(&text, "m")) {
+    multiplier = 60000;
+  }
+  uint64_t amount = 0;
+  if (!absl::SimpleAtoi(text, &amount)) {
+    return absl::InvalidArgumentError(absl::StrCat(key, ": invalid duration '", value, "'"));
+  }
+  return static_cast<uint32_t>(amount * multiplier);
+}
+
+// "1m", "8k", "1048576" -> bytes.
+absl::StatusOr<uint64_t> parseSize(const std::string& key, const std::string& value) {
+  absl::string_view text = value;
+  uint64_t multiplier = 1;
+  const std::string lower = absl::AsciiStrToLower(value);
+  if (!lower.empty() && (lower.back() == 'k' || lower.back() == 'm' || lower.back() == 'g')) {
+    multiplier = lower.back() == 'k'   ? 1024
+                 : lower.back() == 'm' ? 1024 * 1024
+                                       : 1024 * 1024 * 1024;
+    text.remove_suffix(1);
+  }
+  uint64_t amount = 0;
+  if (!absl::SimpleAtoi(text, &amount)) {
+    return absl::InvalidArgumentError(absl::StrCat(key, ": invalid size '", value, "'"));
+  }
+  return amount * multiplier;
+}
+
+bool parseFlag(const std::string& value) {
+  const std::string lower = absl::AsciiStrToLower(value);
+  return lower == "on" || lower == "true" || lower == "yes" || lower == "1";
+}
+
+absl::Status parseListeners(const std::string& key, const std::string& value,
+                            google::protobuf::RepeatedPtrField<config::v1::Listener>* out) {
+  if (absl::AsciiStrToLower(value) == "off" || value.empty()) {
+    return absl::OkStatus();
+  }
+  for (absl::string_view entry : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+    std::vector<absl::string_view> words =
+        absl::StrSplit(absl::StripAsciiWhitespace(entry), ' ', absl::SkipEmpty());
+    if (words.empty()) {
+      continue;
+    }
+    absl::string_view address = words[0];
+    const size_t colon = address.rfind(':');
+    uint32_t port = 0;
+    if (colon == absl::string_view::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+        port > 65535) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(key, ": invalid listen address '", address, "' (expected host:port)"));
+    }
+    config::v1::Listener* listener = out->Add();
+    absl::string_view host = address.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    listener->set_address(std::string(host));
+    listener->set_port(port);
+    for (size_t i = 1; i < words.size(); ++i) {
+      if (words[i] == "ssl") {
+        listener->set_ssl(true);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+void splitTokens(const std::string& value, google::protobuf::RepeatedPtrField<std::string>* out) {
+  if (absl::AsciiStrToLower(value) == "off") {
+    return;
+  }
+  for (absl::string_view token : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+    out->Add(std::string(absl::StripAsciiWhitespace(token)));
+  }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> processEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    absl::string_view text = *entry;
+    const size_t equals = text.find('=');
+    if (equals != absl::string_view::npos) {
+      env.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
+    }
+  }
+  return env;
+}
+
+absl::StatusOr<config::v1::Bootstrap> loadBootstrap(const std::string& conf_path,
+                                                    const std::map<std::string, std::string>& env) {
+  Settings settings = defaults();
+  if (!conf_path.empty()) {
+    if (absl::Status status = parseConfFile(conf_path, settings); !status.ok()) {
+      return status;
+    }
+  }
+  for (const char* prefix : {"KONG_", "PORTICO_"}) {
+    for (const auto& [name, value] : env) {
+      absl::string_view key = name;
+      if (absl::ConsumePrefix(&key, prefix)) {
+        settings[absl::AsciiStrToLower(key)] = value;
+      }
+    }
+  }
+
+  config::v1::Bootstrap bootstrap;
+  bootstrap.set_prefix(settings["prefix"]);
+  bootstrap.set_database(settings["database"]);
+  if (bootstrap.database() != "off") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("database = ", bootstrap.database(),
+                     " is not supported: Portico runs DB-less (set database = off)"));
+  }
+  bootstrap.set_declarative_config(settings["declarative_config"]);
+  bootstrap.set_declarative_config_string(settings["declarative_config_string"]);
+  for (const auto& [key, field] : {std::pair{"proxy_listen", bootstrap.mutable_proxy_listen()},
+                                   std::pair{"admin_listen", bootstrap.mutable_admin_listen()},
+                                   std::pair{"status_listen", bootstrap.mutable_status_listen()}}) {
+    if (absl::Status status = parseListeners(key, settings[key], field); !status.ok()) {
+      return status;
+    }
+  }
+  const std::string& workers = settings["nginx_worker_processes"];
+  uint32_t worker_count = 0;
+  if (workers == "auto") {
+    worker_count = std::max(1u, std::thread::hardware_concurrency());
+  } else if (!absl::SimpleAtoi(workers, &worker_count) || worker_count == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "nginx_worker_processes: expected 'auto' or a positive number, got '", workers, "'"));
+  }
+  bootstrap.set_workers(worker_count);
+  splitTokens(settings["headers"], bootstrap.mutable_headers());
+  splitTokens(settings["headers_upstream"], bootstrap.mutable_headers_upstream());
+  splitTokens(settings["trusted_ips"], bootstrap.mutable_trusted_ips());
+  bootstrap.set_real_ip_header(settings["real_ip_header"]);
+  bootstrap.set_real_ip_recursive(parseFlag(settings["real_ip_recursive"]));
+  bootstrap.set_error_default_type(settings["error_default_type"]);
+  bootstrap.set_allow_debug_header(parseFlag(settings["allow_debug_header"]));
+  bootstrap.set_access_log(settings["proxy_access_log"]);
+  bootstrap.set_error_log(settings["proxy_error_log"]);
+  bootstrap.set_log_level(settings["log_level"]);
+  bootstrap.set_lua_ssl_trusted_certificate(settings["lua_ssl_trusted_certificate"]);
+
+  struct DurationKey {
+    const char* key;
+    void (config::v1::Bootstrap::*set)(uint32_t);
+  };
+  for (const DurationKey& duration :
+       {DurationKey{"client_header_timeout", &config::v1::Bootstrap::set_client_header_timeout_ms},
+        DurationKey{"client_body_timeout", &config::v1::Bootstrap::set_client_body_timeout_ms},
+        DurationKey{"keepalive_timeout", &config::v1::Bootstrap::set_keepalive_timeout_ms},
+        DurationKey{"upstream_keepalive_idle_timeout",
+                    &config::v1::Bootstrap::set_upstream_keepalive_idle_timeout_ms},
+        DurationKey{"drain_timeout", &config::v1::Bootstrap::set_drain_timeout_ms}}) {
+    absl::StatusOr<uint32_t> ms = parseDurationMs(duration.key, settings[duration.key]);
+    if (!ms.ok()) {
+      return ms.status();
+    }
+    (bootstrap.*duration.set)(*ms);
+  }
+  absl::StatusOr<uint64_t> body_size =
+      parseSize("client_max_body_size", settings["client_max_body_size"]);
+  if (!body_size.ok()) {
+    return body_size.status();
+  }
+  bootstrap.set_client_max_body_size(*body_size);
+  // nginx's "4 8k": requests may carry up to number*size bytes of headers.
+  std::vector<std::string> buffers =
+      absl::StrSplit(settings["large_client_header_buffers"], ' ', absl::SkipEmpty());
+  uint32_t buffer_count = 4;
+  if (buffers.size() == 2 && absl::SimpleAtoi(buffers[0], &buffer_count)) {
+    absl::StatusOr<uint64_t> buffer_size = parseSize("large_client_header_buffers", buffers[1]);
+    if (!buffer_size.ok()) {
+      return buffer_size.status();
+    }
+    bootstrap.set_large_client_header_buffer(static_cast<uint32_t>(buffer_count * *buffer_size));
+  }
+  uint32_t pool_size = 0;
+  if (!absl::SimpleAtoi(settings["upstream_keepalive_pool_size"], &pool_size)) {
+    return absl::InvalidArgumentError("upstream_keepalive_pool_size: expected a number");
+  }
+  bootstrap.set_upstream_keepalive_pool_size(pool_size);
+  return bootstrap;
+}
+
+}  // namespace portico::server

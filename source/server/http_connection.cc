@@ -1,0 +1,252 @@
+#include "source/server/http_connection.h"
+
+#include "absl/strings/str_cat.h"
+#include "source/common/http/error_body.h"
+#include "source/common/http/status.h"
+#include "source/filters/http/proxy/proxy_filter.h"
+#include "source/server/active_stream.h"
+#include "source/server/worker.h"
+
+namespace portico::server {
+namespace {
+
+// Pipelined bytes held while a request is answered; past this the socket stops being read.
+constexpr size_t kMaxPendingInput = 64 * 1024;
+
+http::Parser::Limits parserLimits(const ProxySettings& settings) {
+  http::Parser::Limits limits;
+  limits.max_header_bytes = settings.max_header_bytes;
+  return limits;
+}
+
+std::string_view gatewayErrorMessage(int status) {
+  switch (status) {
+    case 408:
+      return "Request timeout";
+    case 414:
+      return "URI too long";
+    case 431:
+      return "Request header or cookie too large";
+    default:
+      return "Bad request";
+  }
+}
+
+}  // namespace
+
+HttpConnection::HttpConnection(Worker& worker, network::ConnectionPtr connection,
+                               uint16_t listener_port)
+    : worker_(worker),
+      connection_(std::move(connection)),
+      parser_(http::Parser::Type::kRequest, this, parserLimits(worker.settings())),
+      timer_(worker.loop(), [this] { onTimeout(); }),
+      listener_port_(listener_port) {
+  connection_->setCallbacks(this);
+  timer_.arm(worker_.settings().client_header_timeout_ms);
+}
+
+HttpConnection::~HttpConnection() = default;
+
+uv_loop_t* HttpConnection::loop() { return worker_.loop(); }
+
+bool HttpConnection::draining() const { return worker_.draining(); }
+
+void HttpConnection::write(std::string_view data) { connection_->write(data); }
+
+http::HttpFilterPtr HttpConnection::createProxyFilter() {
+  return std::make_unique<filters::ProxyFilter>(worker_.upstreams());
+}
+
+void HttpConnection::requestBodyReadEnable(bool enabled) {
+  read_enabled_ = enabled;
+  if (!closed_) {
+    connection_->readEnable(enabled);
+  }
+}
+
+void HttpConnection::onData(const char* data, size_t length) {
+  if (closed_) {
+    return;
+  }
+  if (stream_ == nullptr && !parser_.inMessage() && pending_input_.empty()) {
+    timer_.arm(worker_.settings().client_header_timeout_ms);
+  }
+  if (parser_paused_ || dispatching_) {
+    pending_input_.append(data, length);
+    if (pending_input_.size() > kMaxPendingInput) {
+      connection_->readEnable(false);
+    }
+    return;
+  }
+  dispatching_ = true;
+  feed(data, length);
+  dispatching_ = false;
+  dispatchPending();
+}
+
+void HttpConnection::feed(const char* data, size_t length) {
+  const http::Parser::Result result = parser_.execute(data, length);
+  switch (result.outcome) {
+    case http::Parser::Outcome::kNeedMore:
+      return;
+    case http::Parser::Outcome::kMessageDone:
+      parser_paused_ = true;
+      pending_input_.append(data + result.consumed, length - result.consumed);
+      return;
+    case http::Parser::Outcome::kError:
+      onParseError(result);
+      return;
+  }
+}
+
+void HttpConnection::dispatchPending() {
+  if (dispatching_) {
+    return;
+  }
+  dispatching_ = true;
+  while (!closed_) {
+    if (parser_paused_) {
+      if (stream_ != nullptr) {
+        break;  // the request is read; its answer is still on the way
+      }
+      parser_.resume();
+      parser_paused_ = false;
+    }
+    if (pending_input_.empty()) {
+      break;
+    }
+    std::string input;
+    input.swap(pending_input_);
+    feed(input.data(), input.size());
+  }
+  dispatching_ = false;
+  if (!closed_ && read_enabled_ && pending_input_.size() <= kMaxPendingInput) {
+    connection_->readEnable(true);
+  }
+}
+
+void HttpConnection::onHead(http::MessageHead& head) {
+  http::StreamContext context;
+  context.snapshot = worker_.snapshot();
+  context.settings = &worker_.settings();
+  context.request_id = worker_.nextRequestId();
+  context.client_address = connection_->peerAddress();
+  context.listener_port = listener_port_;
+  context.start_ms = uv_now(loop());
+  if (head.hasRequestBody()) {
+    timer_.arm(worker_.settings().client_body_timeout_ms);
+  } else {
+    timer_.disarm();
+  }
+  stream_response_done_ = false;
+  stream_ = std::make_unique<ActiveStream>(*this, std::move(head), std::move(context));
+  stream_->start();
+}
+
+void HttpConnection::onBody(const char* data, size_t length) {
+  if (stream_ != nullptr) {
+    timer_.arm(worker_.settings().client_body_timeout_ms);
+    stream_->onRequestBody(data, length);
+  }
+}
+
+void HttpConnection::onMessageComplete() {
+  timer_.disarm();
+  if (stream_ == nullptr) {
+    return;
+  }
+  stream_->onRequestComplete();
+  if (stream_ != nullptr && stream_response_done_) {
+    onResponseComplete(*stream_);
+  }
+}
+
+void HttpConnection::onResponseComplete(ActiveStream& stream) {
+  stream_response_done_ = true;
+  if (stream.closeConnection()) {
+    close();
+    return;
+  }
+  if (!stream.requestComplete()) {
+    return;  // the rest of the request body is drained first; see onMessageComplete
+  }
+  worker_.deferredDelete(std::move(stream_));
+  stream_response_done_ = false;
+  if (draining()) {
+    close();
+    return;
+  }
+  timer_.arm(worker_.settings().keepalive_timeout_ms);
+  dispatchPending();
+}
+
+void HttpConnection::onParseError(const http::Parser::Result& result) {
+  if (stream_ != nullptr && !stream_->responseComplete()) {
+    // A broken body (bad chunk size): abort what is in flight; nothing can follow on this
+    // connection.
+    stream_->onDownstreamReset();
+  }
+  if (stream_ == nullptr || !stream_->responseStarted()) {
+    const int status = result.error_status;
+    const std::string request_id = worker_.nextRequestId();
+    http::ErrorBody body = http::renderErrorBody(worker_.settings().error_default_format,
+                                                 gatewayErrorMessage(status), request_id);
+    std::string response = absl::StrCat("HTTP/1.1 ", status, " ");
+    response.append(http::reasonPhrase(status));
+    absl::StrAppend(
+        &response, "\r\nServer: ", worker_.settings().server_token,
+        "\r\nContent-Type: ", body.content_type, "\r\nContent-Length: ", body.body.size(),
+        "\r\nX-Portico-Request-Id: ", request_id, "\r\nConnection: close\r\n\r\n", body.body);
+    connection_->write(response);
+  }
+  close();
+}
+
+void HttpConnection::onTimeout() {
+  if (stream_ == nullptr && !parser_.inMessage()) {
+    close();  // idle keep-alive connection: nginx closes silently
+    return;
+  }
+  if (stream_ == nullptr || !stream_->responseComplete()) {
+    http::Parser::Result timeout;
+    timeout.error_status = 408;
+    if (stream_ != nullptr) {
+      stream_->onDownstreamReset();
+    }
+    onParseError(timeout);
+    return;
+  }
+  close();
+}
+
+void HttpConnection::onClose(network::CloseReason, const std::string&) {
+  if (stream_ != nullptr && !stream_->responseComplete()) {
+    stream_->onDownstreamReset();
+  }
+  closed_ = true;
+  worker_.removeConnection(this);
+}
+
+void HttpConnection::onWriteDrained() {
+  if (stream_ != nullptr) {
+    stream_->onDownstreamWatermark(false);
+  }
+}
+
+void HttpConnection::drain() {
+  if (stream_ == nullptr && !parser_.inMessage()) {
+    close();
+  }
+}
+
+void HttpConnection::close() {
+  if (closed_) {
+    return;
+  }
+  closed_ = true;
+  timer_.disarm();
+  connection_->closeAfterFlush();
+  worker_.removeConnection(this);
+}
+
+}  // namespace portico::server

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "source/common/http/parser.h"
+#include "source/common/network/connection.h"
+#include "source/common/network/timer.h"
+#include "source/http/filter.h"
+
+namespace portico::server {
+
+class ActiveStream;
+class Worker;
+
+// One downstream HTTP/1.1 connection: parses requests (keep-alive, pipelining), runs one
+// ActiveStream at a time, and enforces the client timeouts.
+class HttpConnection : public network::ConnectionCallbacks, public http::Parser::Callbacks {
+ public:
+  HttpConnection(Worker& worker, network::ConnectionPtr connection, uint16_t listener_port);
+  ~HttpConnection() override;
+
+  uv_loop_t* loop();
+  void write(std::string_view data);
+  bool aboveHighWatermark() const { return connection_->aboveHighWatermark(); }
+  void requestBodyReadEnable(bool enabled);
+  void onResponseComplete(ActiveStream& stream);
+  http::HttpFilterPtr createProxyFilter();
+  bool draining() const;
+  // Graceful shutdown: close now if idle, else after the response in flight.
+  void drain();
+
+  // network::ConnectionCallbacks
+  void onData(const char* data, size_t length) override;
+  void onClose(network::CloseReason reason, const std::string& detail) override;
+  void onWriteDrained() override;
+
+  // http::Parser::Callbacks
+  void onHead(http::MessageHead& head) override;
+  void onBody(const char* data, size_t length) override;
+  void onMessageComplete() override;
+
+ private:
+  void feed(const char* data, size_t length);
+  void dispatchPending();
+  void onParseError(const http::Parser::Result& result);
+  void onTimeout();
+  void armIdleTimer();
+  void close();
+
+  Worker& worker_;
+  network::ConnectionPtr connection_;
+  http::Parser parser_;
+  network::Timer timer_;
+  uint16_t listener_port_;
+  std::unique_ptr<ActiveStream> stream_;
+  std::string pending_input_;  // bytes after a complete request, parsed once it is answered
+  bool parser_paused_ = false;
+  bool dispatching_ = false;
+  bool read_enabled_ = true;
+  bool closed_ = false;
+  bool stream_response_done_ = false;
+};
+
+}  // namespace portico::server

@@ -1,0 +1,58 @@
+#include "source/server/proxy_settings.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace portico::server {
+namespace {
+
+bool hasToken(const google::protobuf::RepeatedPtrField<std::string>& tokens,
+              std::initializer_list<const char*> names) {
+  for (const std::string& token : tokens) {
+    const std::string lower = absl::AsciiStrToLower(token);
+    for (const char* name : names) {
+      if (lower == name) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+ProxySettings ProxySettings::fromBootstrap(const config::v1::Bootstrap& bootstrap) {
+  ProxySettings settings;
+  settings.server_token = absl::StrCat(kProductName, "/", kProductVersion);
+  settings.via_token = settings.server_token;
+  const auto& headers = bootstrap.headers();
+  settings.server_tokens = hasToken(headers, {"server_tokens", "server", "via"});
+  settings.latency_tokens = hasToken(headers, {"latency_tokens"});
+  settings.request_id_header = hasToken(headers, {"x-kong-request-id", "x-portico-request-id"});
+  settings.request_id_upstream =
+      hasToken(bootstrap.headers_upstream(), {"x-kong-request-id", "x-portico-request-id"});
+  settings.error_default_format =
+      http::formatForMediaType(bootstrap.error_default_type(), http::ErrorFormat::kText);
+  if (bootstrap.client_header_timeout_ms() > 0) {
+    settings.client_header_timeout_ms = bootstrap.client_header_timeout_ms();
+  }
+  if (bootstrap.client_body_timeout_ms() > 0) {
+    settings.client_body_timeout_ms = bootstrap.client_body_timeout_ms();
+  }
+  if (bootstrap.keepalive_timeout_ms() > 0) {
+    settings.keepalive_timeout_ms = bootstrap.keepalive_timeout_ms();
+  }
+  settings.client_max_body_size = bootstrap.client_max_body_size();
+  if (bootstrap.large_client_header_buffer() > 0) {
+    settings.max_header_bytes = bootstrap.large_client_header_buffer();
+  }
+  if (bootstrap.upstream_keepalive_pool_size() > 0) {
+    settings.upstream_keepalive_pool_size = bootstrap.upstream_keepalive_pool_size();
+  }
+  if (bootstrap.upstream_keepalive_idle_timeout_ms() > 0) {
+    settings.upstream_keepalive_idle_timeout_ms = bootstrap.upstream_keepalive_idle_timeout_ms();
+  }
+  return settings;
+}
+
+}  // namespace portico::server

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "portico/config/v1/bootstrap.pb.h"
+#include "source/common/http/error_body.h"
+
+namespace portico::server {
+
+inline constexpr char kProductName[] = "portico";
+inline constexpr char kProductVersion[] = "0.1.0";
+
+// Request-path settings derived once from the bootstrap (kong.conf). Immutable after start.
+struct ProxySettings {
+  // Kong's `headers` tokens.
+  bool server_tokens = true;
+  bool latency_tokens = true;
+  bool request_id_header = true;
+  // Kong's `headers_upstream`.
+  bool request_id_upstream = true;
+
+  std::string server_token;  // "portico/0.1.0"
+  std::string via_token;     // "portico/0.1.0"
+  http::ErrorFormat error_default_format = http::ErrorFormat::kText;
+
+  uint32_t client_header_timeout_ms = 60000;
+  uint32_t client_body_timeout_ms = 60000;
+  uint32_t keepalive_timeout_ms = 60000;
+  uint64_t client_max_body_size = 0;  // 0: unlimited
+  uint32_t max_header_bytes = 32 * 1024;
+  uint32_t upstream_keepalive_pool_size = 512;
+  uint32_t upstream_keepalive_idle_timeout_ms = 60000;
+
+  static ProxySettings fromBootstrap(const config::v1::Bootstrap& bootstrap);
+};
+
+}  // namespace portico::server

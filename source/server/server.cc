@@ -1,0 +1,264 @@
+#include "source/server/server.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "source/common/network/handle.h"
+#include "source/server/declarative_source.h"
+#include "source/server/listen_socket.h"
+#include "source/server/process_lock.h"
+
+namespace portico::server {
+namespace {
+
+constexpr uint64_t kShutdownPollMs = 50;
+
+absl::StatusOr<std::string> readWholeFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+Server::Server(config::v1::Bootstrap bootstrap)
+    : bootstrap_(std::move(bootstrap)), settings_(ProxySettings::fromBootstrap(bootstrap_)) {
+  uv_loop_init(&loop_);
+}
+
+Server::~Server() {
+  admin_listeners_.clear();
+  for (uv_signal_t* signal : signals_) {
+    network::closeAndDelete(signal);
+  }
+  network::closeAndDelete(shutdown_timer_);
+  uv_run(&loop_, UV_RUN_NOWAIT);
+  uv_loop_close(&loop_);
+}
+
+std::string Server::pidFile() const {
+  return absl::StrCat(bootstrap_.prefix(), "/pids/portico.pid");
+}
+
+int Server::run() {
+  if (absl::Status status = start(); !status.ok()) {
+    std::cerr << "Error: " << status.message() << std::endl;
+    for (auto& worker : workers_) {
+      worker->postDrain(true);
+    }
+    workers_.clear();
+    return 1;
+  }
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  workers_.clear();  // joins every worker thread
+  admin_listeners_.clear();
+  unlink(pidFile().c_str());
+  std::cerr << "Portico stopped" << std::endl;
+  return 0;
+}
+
+absl::Status Server::start() {
+  absl::StatusOr<ProcessLock> lock = ProcessLock::acquire(bootstrap_.prefix());
+  if (!lock.ok()) {
+    return lock.status();
+  }
+  SnapshotOptions options;
+  if (!bootstrap_.lua_ssl_trusted_certificate().empty()) {
+    absl::StatusOr<std::string> pem = readWholeFile(bootstrap_.lua_ssl_trusted_certificate());
+    if (!pem.ok()) {
+      return pem.status();
+    }
+    options.trusted_ca_pem = std::move(*pem);
+  }
+  config_ = std::make_unique<ConfigManager>(std::move(options), [this](SnapshotConstSharedPtr s) {
+    for (auto& worker : workers_) {
+      worker->postSnapshot(s);
+    }
+  });
+  if (absl::Status status = loadInitialConfig(); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = openListeners(); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = lock->writePid(getpid()); !status.ok()) {
+    return status;
+  }
+  const int stop_signals[] = {SIGTERM, SIGINT, SIGQUIT};
+  for (int signum : stop_signals) {
+    auto* handle = new uv_signal_t;
+    uv_signal_init(&loop_, handle);
+    handle->data = this;
+    uv_signal_start(
+        handle,
+        [](uv_signal_t* h, int) {
+          if (auto* self = static_cast<Server*>(h->data)) {
+            self->beginShutdown();
+          }
+        },
+        signum);
+    signals_.push_back(handle);
+  }
+  auto* hangup = new uv_signal_t;
+  uv_signal_init(&loop_, hangup);
+  hangup->data = this;
+  uv_signal_start(
+      hangup,
+      [](uv_signal_t* h, int) {
+        if (auto* self = static_cast<Server*>(h->data)) {
+          self->reloadFromFile();
+        }
+      },
+      SIGHUP);
+  signals_.push_back(hangup);
+  signal(SIGPIPE, SIG_IGN);
+  std::cerr << "Portico started" << std::endl;
+  return absl::OkStatus();
+}
+
+absl::Status Server::loadInitialConfig() {
+  if (!bootstrap_.declarative_config().empty()) {
+    absl::StatusOr<std::shared_ptr<const config::v1::DeclarativeConfig>> config =
+        loadDeclarativeFile(bootstrap_.declarative_config());
+    if (!config.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("error parsing declarative config file ",
+                                                     bootstrap_.declarative_config(), ":\n",
+                                                     config.status().message()));
+    }
+    return config_->apply(std::move(*config));
+  }
+  if (!bootstrap_.declarative_config_string().empty()) {
+    absl::StatusOr<std::shared_ptr<const config::v1::DeclarativeConfig>> config =
+        loadDeclarativeText(bootstrap_.declarative_config_string(), "declarative_config_string");
+    if (!config.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("error parsing declarative string declarative_config_string:\n",
+                       config.status().message()));
+    }
+    return config_->apply(std::move(*config));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Server::openListeners() {
+  const uint32_t worker_count = bootstrap_.workers() > 0 ? bootstrap_.workers() : 1;
+  std::vector<std::vector<ListenSocket>> per_worker(worker_count);
+  for (const config::v1::Listener& listener : bootstrap_.proxy_listen()) {
+    if (listener.ssl()) {
+      std::cerr << "[warn] proxy_listen " << listener.address() << ":" << listener.port()
+                << " ssl: TLS termination is not available yet; listener skipped" << std::endl;
+      continue;
+    }
+    for (uint32_t i = 0; i < worker_count; ++i) {
+      absl::StatusOr<int> fd =
+          openListenSocket(listener.address(), static_cast<uint16_t>(listener.port()), true);
+      if (!fd.ok()) {
+        return fd.status();
+      }
+      per_worker[i].push_back({*fd, static_cast<uint16_t>(listener.port())});
+    }
+  }
+  process_.pid = getpid();
+  process_.worker_count = worker_count;
+  process_.prefix = bootstrap_.prefix();
+  process_.declarative_config = bootstrap_.declarative_config();
+  process_.connections_active = [this] {
+    uint64_t total = 0;
+    for (const auto& worker : workers_) {
+      total += worker->activeConnections();
+    }
+    return total;
+  };
+  admin_api_ = std::make_unique<admin::AdminApi>(
+      *config_, process_, [this](std::shared_ptr<const config::v1::DeclarativeConfig> config) {
+        return config_->apply(std::move(config));
+      });
+  for (const config::v1::Listener& listener : bootstrap_.admin_listen()) {
+    if (listener.ssl()) {
+      continue;
+    }
+    absl::StatusOr<int> fd =
+        openListenSocket(listener.address(), static_cast<uint16_t>(listener.port()), false);
+    if (!fd.ok()) {
+      return fd.status();
+    }
+    admin_listeners_.push_back(std::make_unique<admin::AdminListener>(&loop_, *fd, *admin_api_));
+  }
+  for (uint32_t i = 0; i < worker_count; ++i) {
+    workers_.push_back(std::make_unique<Worker>(static_cast<int>(i), settings_,
+                                                std::move(per_worker[i]), config_->current()));
+    workers_.back()->start();
+  }
+  return absl::OkStatus();
+}
+
+void Server::reloadFromFile() {
+  if (bootstrap_.declarative_config().empty() || shutting_down_) {
+    return;
+  }
+  absl::StatusOr<std::shared_ptr<const config::v1::DeclarativeConfig>> config =
+      loadDeclarativeFile(bootstrap_.declarative_config());
+  if (!config.ok()) {
+    std::cerr << "[error] reload refused, the running config keeps serving: error parsing "
+                 "declarative config file "
+              << bootstrap_.declarative_config() << ":\n"
+              << config.status().message() << std::endl;
+    return;
+  }
+  if (absl::Status status = config_->apply(std::move(*config)); !status.ok()) {
+    std::cerr << "[error] reload refused, the running config keeps serving: " << status.message()
+              << std::endl;
+    return;
+  }
+  std::cerr << "[notice] configuration reloaded from " << bootstrap_.declarative_config()
+            << std::endl;
+}
+
+void Server::beginShutdown() {
+  if (shutting_down_) {
+    return;
+  }
+  shutting_down_ = true;
+  admin_listeners_.clear();
+  for (auto& worker : workers_) {
+    worker->postDrain(false);
+  }
+  shutdown_deadline_ms_ = uv_now(&loop_) + bootstrap_.drain_timeout_ms();
+  shutdown_timer_ = new uv_timer_t;
+  uv_timer_init(&loop_, shutdown_timer_);
+  shutdown_timer_->data = this;
+  uv_timer_start(
+      shutdown_timer_,
+      [](uv_timer_t* t) {
+        if (auto* self = static_cast<Server*>(t->data)) {
+          self->checkShutdown();
+        }
+      },
+      kShutdownPollMs, kShutdownPollMs);
+}
+
+void Server::checkShutdown() {
+  size_t open = 0;
+  for (const auto& worker : workers_) {
+    open += worker->activeConnections();
+  }
+  const bool deadline_passed = uv_now(&loop_) >= shutdown_deadline_ms_;
+  if (open > 0 && !deadline_passed) {
+    return;
+  }
+  for (auto& worker : workers_) {
+    worker->postDrain(deadline_passed);
+  }
+  uv_stop(&loop_);
+}
+
+}  // namespace portico::server

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <uv.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "portico/config/v1/bootstrap.pb.h"
+#include "source/server/admin/admin_api.h"
+#include "source/server/admin/admin_listener.h"
+#include "source/server/config_manager.h"
+#include "source/server/proxy_settings.h"
+#include "source/server/worker.h"
+
+namespace portico::server {
+
+// The main thread: loads the config, starts the workers, serves the admin API, and handles
+// signals — SIGHUP reloads the declarative file, SIGTERM/SIGINT/SIGQUIT drain and exit.
+class Server {
+ public:
+  explicit Server(config::v1::Bootstrap bootstrap);
+  ~Server();
+
+  // Runs until a stop signal; returns the process exit code. Startup errors are printed to
+  // stderr as "Error: …" (Kong's CLI wording) and return 1.
+  int run();
+
+ private:
+  absl::Status start();
+  absl::Status loadInitialConfig();
+  absl::Status openListeners();
+  void reloadFromFile();
+  void beginShutdown();
+  void checkShutdown();
+  std::string pidFile() const;
+
+  config::v1::Bootstrap bootstrap_;
+  ProxySettings settings_;
+  uv_loop_t loop_;
+  std::unique_ptr<ConfigManager> config_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  admin::ProcessInfo process_;
+  std::unique_ptr<admin::AdminApi> admin_api_;
+  std::vector<std::unique_ptr<admin::AdminListener>> admin_listeners_;
+  std::vector<uv_signal_t*> signals_;
+  uv_timer_t* shutdown_timer_ = nullptr;
+  uint64_t shutdown_deadline_ms_ = 0;
+  bool shutting_down_ = false;
+};
+
+}  // namespace portico::server

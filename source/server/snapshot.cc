@@ -1,0 +1,170 @@
+#include "source/server/snapshot.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "source/config/plugin_schema.h"
+
+namespace portico::server {
+namespace {
+
+std::string scopeKey(const std::string& name, const std::string& route_id,
+                     const std::string& service_id, const std::string& consumer_id) {
+  return absl::StrCat(name, "|", route_id, "|", service_id, "|", consumer_id);
+}
+
+std::optional<sockaddr_storage> parseIpLiteral(const std::string& host, uint32_t port) {
+  sockaddr_storage storage{};
+  std::string literal = host;
+  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') {
+    literal = literal.substr(1, literal.size() - 2);
+  }
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+  if (inet_pton(AF_INET, literal.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    return storage;
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+  if (inet_pton(AF_INET6, literal.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    return storage;
+  }
+  return std::nullopt;
+}
+
+bool isDefaultPort(const std::string& protocol, uint32_t port) {
+  return ((protocol == "http" || protocol == "grpc") && port == 80) ||
+         ((protocol == "https" || protocol == "grpcs") && port == 443);
+}
+
+absl::StatusOr<ServiceRuntime> compileService(const config::v1::Service& service,
+                                              const SnapshotOptions& options) {
+  ServiceRuntime runtime;
+  runtime.service = &service;
+  runtime.address = parseIpLiteral(service.host(), service.port());
+  runtime.host_header = isDefaultPort(service.protocol(), service.port())
+                            ? service.host()
+                            : absl::StrCat(service.host(), ":", service.port());
+  const bool tls = service.protocol() == "https" || service.protocol() == "grpcs";
+  const bool verify = service.has_tls_verify() && service.tls_verify();
+  runtime.pool_key = absl::StrCat(service.protocol(), "://", service.host(), ":", service.port(),
+                                  verify ? "|verify" : "");
+  if (tls) {
+    tls::ClientOptions tls_options;
+    tls_options.verify = verify;
+    if (service.has_tls_verify_depth()) {
+      tls_options.verify_depth = static_cast<int>(service.tls_verify_depth());
+    }
+    tls_options.extra_ca_pem = options.trusted_ca_pem;
+    absl::StatusOr<tls::SslCtxPtr> context = tls::makeClientContext(tls_options);
+    if (!context.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("service ", service.id(), ": ", context.status().message()));
+    }
+    runtime.tls_context = std::shared_ptr<SSL_CTX>(context->release(), SSL_CTX_free);
+  }
+  return runtime;
+}
+
+}  // namespace
+
+void PluginIndex::add(const std::string& name, const std::string& route_id,
+                      const std::string& service_id, const std::string& consumer_id,
+                      PluginEntry entry) {
+  if (priorities_.emplace(name, entry.priority).second) {
+    names_.push_back(name);
+  }
+  entries_[scopeKey(name, route_id, service_id, consumer_id)] = std::move(entry);
+}
+
+void PluginIndex::finalize() {
+  std::stable_sort(names_.begin(), names_.end(),
+                   [this](const std::string& a, const std::string& b) {
+                     return priorities_.at(a) > priorities_.at(b);
+                   });
+}
+
+const PluginEntry* PluginIndex::lookup(const std::string& name, const std::string& route_id,
+                                       const std::string& service_id,
+                                       const std::string& consumer_id) const {
+  // Kong's order: route+service+consumer, route+consumer, service+consumer, route+service,
+  // consumer, route, service, global.
+  const std::string none;
+  const std::string* scopes[][3] = {
+      {&route_id, &service_id, &consumer_id},
+      {&route_id, &none, &consumer_id},
+      {&none, &service_id, &consumer_id},
+      {&route_id, &service_id, &none},
+      {&none, &none, &consumer_id},
+      {&route_id, &none, &none},
+      {&none, &service_id, &none},
+      {&none, &none, &none},
+  };
+  for (const auto& scope : scopes) {
+    if ((scope[0] != &none && scope[0]->empty()) || (scope[1] != &none && scope[1]->empty()) ||
+        (scope[2] != &none && scope[2]->empty())) {
+      continue;
+    }
+    auto it = entries_.find(scopeKey(name, *scope[0], *scope[1], *scope[2]));
+    if (it != entries_.end()) {
+      return &it->second;
+    }
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::build(
+    std::shared_ptr<const config::v1::DeclarativeConfig> config, const SnapshotOptions& options,
+    uint64_t version) {
+  std::shared_ptr<Snapshot> snapshot(new Snapshot());
+  snapshot->config_ = std::move(config);
+  snapshot->version_ = version;
+  for (const config::v1::Service& service : snapshot->config_->services()) {
+    absl::StatusOr<ServiceRuntime> runtime = compileService(service, options);
+    if (!runtime.ok()) {
+      return runtime.status();
+    }
+    snapshot->services_.emplace(service.id(), std::move(*runtime));
+  }
+  for (const config::v1::PluginInstance& plugin : snapshot->config_->plugins()) {
+    if (!plugin.enabled()) {
+      continue;  // disabled instances do not shadow less specific ones (Kong)
+    }
+    PluginEntry entry;
+    entry.instance = &plugin;
+    if (const config::PluginSchema* schema =
+            config::PluginSchemaRegistry::instance().find(plugin.name())) {
+      entry.priority = schema->priority();
+    }
+    if (const http::FilterFactory* factory =
+            http::FilterFactoryRegistry::instance().find(plugin.name())) {
+      absl::StatusOr<http::FilterConfigConstSharedPtr> compiled = factory->compile(plugin.config());
+      if (!compiled.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("plugin ", plugin.name(), " (", plugin.id(),
+                                                       "): ", compiled.status().message()));
+      }
+      entry.filter_config = std::move(*compiled);
+    }
+    snapshot->plugins_.add(plugin.name(), plugin.route_id(), plugin.service_id(),
+                           plugin.consumer_id(), std::move(entry));
+  }
+  snapshot->plugins_.finalize();
+  absl::StatusOr<std::unique_ptr<const router::Router>> router =
+      router::Router::create(snapshot->config_);
+  if (!router.ok()) {
+    return router.status();
+  }
+  snapshot->router_ = std::move(*router);
+  return snapshot;
+}
+
+const ServiceRuntime* Snapshot::service(const std::string& id) const {
+  auto it = services_.find(id);
+  return it == services_.end() ? nullptr : &it->second;
+}
+
+}  // namespace portico::server

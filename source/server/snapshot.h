@@ -1,0 +1,92 @@
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "portico/config/v1/declarative.pb.h"
+#include "source/common/tls/client_context.h"
+#include "source/http/filter_factory.h"
+#include "source/router/router.h"
+
+namespace portico::server {
+
+// What the proxy needs of one service, computed once per snapshot.
+struct ServiceRuntime {
+  const config::v1::Service* service = nullptr;
+  std::shared_ptr<SSL_CTX> tls_context;  // set for https services
+  // Identifies interchangeable upstream connections across snapshots (scheme, host, port, TLS
+  // settings), so pools survive reloads that do not change the service's endpoint.
+  std::string pool_key;
+  // The Host header for preserve_host = false: host, plus ":port" unless it is the default.
+  std::string host_header;
+  // Set when `host` is an IP literal; otherwise the host is resolved per connection.
+  std::optional<sockaddr_storage> address;
+};
+
+// One enabled plugin instance and its compiled config.
+struct PluginEntry {
+  const config::v1::PluginInstance* instance = nullptr;
+  int priority = 0;
+  // Null when this build has the plugin's schema but not yet its filter.
+  http::FilterConfigConstSharedPtr filter_config;
+};
+
+// Kong's plugin precedence (kong/runloop/plugins_iterator.lua): for each plugin name, the most
+// specific instance for the request's route, service and consumer wins.
+class PluginIndex {
+ public:
+  void add(const std::string& name, const std::string& route_id, const std::string& service_id,
+           const std::string& consumer_id, PluginEntry entry);
+  // Call once after every add(): orders plugin names by priority (high first).
+  void finalize();
+
+  const std::vector<std::string>& namesByPriority() const { return names_; }
+  const PluginEntry* lookup(const std::string& name, const std::string& route_id,
+                            const std::string& service_id, const std::string& consumer_id) const;
+  bool empty() const { return names_.empty(); }
+
+ private:
+  absl::flat_hash_map<std::string, PluginEntry> entries_;
+  absl::flat_hash_map<std::string, int> priorities_;
+  std::vector<std::string> names_;
+};
+
+// Settings from the bootstrap that the snapshot compiles in.
+struct SnapshotOptions {
+  std::string trusted_ca_pem;  // lua_ssl_trusted_certificate contents
+};
+
+// An immutable, compiled configuration. Workers hold it through shared_ptr; a stream keeps the
+// snapshot it started with, so a reload never changes a request in flight.
+class Snapshot {
+ public:
+  static absl::StatusOr<std::shared_ptr<const Snapshot>> build(
+      std::shared_ptr<const config::v1::DeclarativeConfig> config, const SnapshotOptions& options,
+      uint64_t version);
+
+  const config::v1::DeclarativeConfig& config() const { return *config_; }
+  const router::Router& router() const { return *router_; }
+  const ServiceRuntime* service(const std::string& id) const;
+  const PluginIndex& plugins() const { return plugins_; }
+  uint64_t version() const { return version_; }
+
+ private:
+  Snapshot() = default;
+
+  std::shared_ptr<const config::v1::DeclarativeConfig> config_;
+  std::unique_ptr<const router::Router> router_;
+  absl::flat_hash_map<std::string, ServiceRuntime> services_;
+  PluginIndex plugins_;
+  uint64_t version_ = 0;
+};
+
+using SnapshotConstSharedPtr = std::shared_ptr<const Snapshot>;
+
+}  // namespace portico::server

@@ -1,0 +1,226 @@
+#include "source/server/worker.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_format.h"
+#include "source/common/network/connection.h"
+#include "source/common/network/handle.h"
+#include "source/server/active_stream.h"
+#include "source/server/http_connection.h"
+
+namespace portico::server {
+namespace {
+
+constexpr int kBacklog = 16384;
+
+// The snapshot as this worker holds it: an alias whose reference count lives in a control block
+// of this worker's own, so streams copying it never contend with other workers on one counter.
+SnapshotConstSharedPtr localAlias(SnapshotConstSharedPtr snapshot) {
+  auto holder = std::make_shared<SnapshotConstSharedPtr>(std::move(snapshot));
+  const Snapshot* raw = holder->get();
+  return SnapshotConstSharedPtr(std::move(holder), raw);
+}
+
+}  // namespace
+
+Worker::Worker(int index, const ProxySettings& settings, std::vector<ListenSocket> sockets,
+               SnapshotConstSharedPtr initial_snapshot)
+    : index_(index),
+      settings_(settings),
+      sockets_(std::move(sockets)),
+      snapshot_(localAlias(std::move(initial_snapshot))),
+      random_(std::random_device{}()) {
+  uv_loop_init(&loop_);
+}
+
+Worker::~Worker() {
+  join();
+  uv_loop_close(&loop_);
+}
+
+void Worker::start() {
+  // The wakeup handle exists before the thread runs, so the main thread may post at once.
+  wakeup_ = new uv_async_t;
+  uv_async_init(&loop_, wakeup_, [](uv_async_t* async) {
+    if (auto* self = static_cast<Worker*>(async->data)) {
+      self->onMessage();
+    }
+  });
+  wakeup_->data = this;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Worker::join() {
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void Worker::run() {
+  upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, settings_.upstream_keepalive_pool_size,
+                                                     settings_.upstream_keepalive_idle_timeout_ms);
+  cleanup_ = new uv_check_t;
+  uv_check_init(&loop_, cleanup_);
+  cleanup_->data = this;
+  uv_check_start(cleanup_, [](uv_check_t* check) {
+    if (auto* self = static_cast<Worker*>(check->data)) {
+      self->clearDeferred();
+    }
+  });
+  uv_unref(reinterpret_cast<uv_handle_t*>(cleanup_));
+  for (const ListenSocket& socket : sockets_) {
+    auto listener = std::make_unique<Listener>(Listener{this, new uv_tcp_t, socket.port});
+    uv_tcp_init(&loop_, listener->handle);
+    uv_tcp_open(listener->handle, socket.fd);
+    listener->handle->data = listener.get();
+    uv_listen(reinterpret_cast<uv_stream_t*>(listener->handle), kBacklog,
+              [](uv_stream_t* server, int status) {
+                auto* l = static_cast<Listener*>(server->data);
+                if (l != nullptr && status == 0) {
+                  l->worker->onAccept(*l);
+                }
+              });
+    listeners_.push_back(std::move(listener));
+  }
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  {
+    std::lock_guard<std::mutex> lock(mailbox_mutex_);
+    stopped_ = true;  // from here on the main thread no longer wakes this loop
+  }
+  // Close whatever is left and let libuv release it.
+  connections_.clear();
+  clearDeferred();
+  upstreams_.reset();
+  for (auto& listener : listeners_) {
+    network::closeAndDelete(listener->handle);
+  }
+  listeners_.clear();
+  network::closeAndDelete(wakeup_);
+  network::closeAndDelete(cleanup_);
+  uv_walk(
+      &loop_,
+      [](uv_handle_t* handle, void*) {
+        if (!uv_is_closing(handle)) {
+          // Handles still open here belong to objects already gone; free them with the close.
+          uv_close(handle, nullptr);
+        }
+      },
+      nullptr);
+  uv_run(&loop_, UV_RUN_DEFAULT);
+}
+
+void Worker::onAccept(Listener& listener) {
+  // Accept in a loop: one wakeup may stand for many pending connections.
+  for (int i = 0; i < 64 && !draining_; ++i) {
+    network::ConnectionPtr connection =
+        network::Connection::accept(reinterpret_cast<uv_stream_t*>(listener.handle), nullptr);
+    if (connection == nullptr) {
+      return;
+    }
+    auto http = std::make_unique<HttpConnection>(*this, std::move(connection), listener.port);
+    HttpConnection* raw = http.get();
+    connections_.emplace(raw, std::move(http));
+    connection_count_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+std::string Worker::nextRequestId() { return absl::StrFormat("%016x%016x", random_(), random_()); }
+
+void Worker::deferredDelete(std::unique_ptr<ActiveStream> stream) {
+  deferred_streams_.push_back(std::move(stream));
+}
+
+void Worker::removeConnection(HttpConnection* connection) {
+  auto it = connections_.find(connection);
+  if (it == connections_.end()) {
+    return;
+  }
+  deferred_connections_.push_back(std::move(it->second));
+  connections_.erase(it);
+  connection_count_.fetch_sub(1, std::memory_order_relaxed);
+  maybeFinish();
+}
+
+void Worker::clearDeferred() {
+  // Destroying a connection may defer more deletions; loop until nothing is left.
+  while (!deferred_streams_.empty() || !deferred_connections_.empty()) {
+    auto streams = std::move(deferred_streams_);
+    auto connections = std::move(deferred_connections_);
+    deferred_streams_.clear();
+    deferred_connections_.clear();
+  }
+}
+
+void Worker::postSnapshot(SnapshotConstSharedPtr snapshot) {
+  std::lock_guard<std::mutex> lock(mailbox_mutex_);
+  if (stopped_ || wakeup_ == nullptr) {
+    return;
+  }
+  mailbox_snapshot_ = std::move(snapshot);
+  uv_async_send(wakeup_);
+}
+
+void Worker::postDrain(bool force) {
+  std::lock_guard<std::mutex> lock(mailbox_mutex_);
+  if (stopped_ || wakeup_ == nullptr) {
+    return;
+  }
+  mailbox_drain_ = true;
+  mailbox_force_ = mailbox_force_ || force;
+  uv_async_send(wakeup_);
+}
+
+void Worker::onMessage() {
+  SnapshotConstSharedPtr snapshot;
+  bool drain = false;
+  bool force = false;
+  {
+    std::lock_guard<std::mutex> lock(mailbox_mutex_);
+    snapshot = std::move(mailbox_snapshot_);
+    mailbox_snapshot_.reset();
+    drain = mailbox_drain_;
+    force = mailbox_force_;
+  }
+  if (snapshot != nullptr) {
+    snapshot_ = localAlias(std::move(snapshot));
+  }
+  if (force) {
+    draining_ = true;
+    connections_.clear();
+    connection_count_.store(0, std::memory_order_relaxed);
+    finished_ = false;
+    beginDrain();
+    return;
+  }
+  if (drain && !draining_) {
+    beginDrain();
+  }
+}
+
+void Worker::beginDrain() {
+  draining_ = true;
+  for (auto& listener : listeners_) {
+    network::closeAndDelete(listener->handle);
+  }
+  listeners_.clear();
+  std::vector<HttpConnection*> open;
+  open.reserve(connections_.size());
+  for (auto& [raw, connection] : connections_) {
+    open.push_back(raw);
+  }
+  for (HttpConnection* connection : open) {
+    connection->drain();
+  }
+  maybeFinish();
+}
+
+void Worker::maybeFinish() {
+  if (!draining_ || finished_ || !connections_.empty()) {
+    return;
+  }
+  finished_ = true;
+  upstreams_->pool.clear();
+  uv_stop(&loop_);
+}
+
+}  // namespace portico::server

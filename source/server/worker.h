@@ -1,0 +1,101 @@
+#pragma once
+
+#include <uv.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "source/server/proxy_settings.h"
+#include "source/server/snapshot.h"
+#include "source/upstream/upstreams.h"
+
+namespace portico::server {
+
+class ActiveStream;
+class HttpConnection;
+
+// A socket bound by the main thread (SO_REUSEPORT, one per worker) for a worker to listen on.
+struct ListenSocket {
+  int fd = -1;
+  uint16_t port = 0;
+};
+
+// One event-loop thread: its listeners, its connections, its upstream pools. Shares nothing with
+// other workers on the request path; the main thread talks to it only through post* methods.
+class Worker {
+ public:
+  Worker(int index, const ProxySettings& settings, std::vector<ListenSocket> sockets,
+         SnapshotConstSharedPtr initial_snapshot);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void start();
+  void join();
+
+  // Thread-safe: called from the main thread.
+  void postSnapshot(SnapshotConstSharedPtr snapshot);
+  // Stop accepting and close connections as their responses finish; the loop ends when the
+  // last one is gone, or at once when `force` is set.
+  void postDrain(bool force);
+  size_t activeConnections() const { return connection_count_.load(std::memory_order_relaxed); }
+
+  // Worker thread only.
+  uv_loop_t* loop() { return &loop_; }
+  const ProxySettings& settings() const { return settings_; }
+  const SnapshotConstSharedPtr& snapshot() const { return snapshot_; }
+  upstream::Upstreams& upstreams() { return *upstreams_; }
+  bool draining() const { return draining_; }
+  std::string nextRequestId();
+  void deferredDelete(std::unique_ptr<ActiveStream> stream);
+  void removeConnection(HttpConnection* connection);
+
+ private:
+  struct Listener {
+    Worker* worker;
+    uv_tcp_t* handle;
+    uint16_t port;
+  };
+
+  void run();
+  void onMessage();
+  void onAccept(Listener& listener);
+  void adoptSnapshot(SnapshotConstSharedPtr snapshot);
+  void beginDrain();
+  void maybeFinish();
+  void clearDeferred();
+
+  int index_;
+  const ProxySettings& settings_;
+  std::vector<ListenSocket> sockets_;
+  uv_loop_t loop_;
+  uv_async_t* wakeup_ = nullptr;
+  uv_check_t* cleanup_ = nullptr;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::thread thread_;
+
+  std::mutex mailbox_mutex_;
+  SnapshotConstSharedPtr mailbox_snapshot_;
+  bool mailbox_drain_ = false;
+  bool mailbox_force_ = false;
+  bool stopped_ = false;
+
+  SnapshotConstSharedPtr snapshot_;
+  std::unique_ptr<upstream::Upstreams> upstreams_;
+  absl::flat_hash_map<HttpConnection*, std::unique_ptr<HttpConnection>> connections_;
+  std::atomic<size_t> connection_count_{0};
+  std::vector<std::unique_ptr<ActiveStream>> deferred_streams_;
+  std::vector<std::unique_ptr<HttpConnection>> deferred_connections_;
+  bool draining_ = false;
+  bool finished_ = false;
+  std::mt19937_64 random_;
+};
+
+}  // namespace portico::server

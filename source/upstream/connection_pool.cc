@@ -1,0 +1,109 @@
+#include "source/upstream/connection_pool.h"
+
+#include <algorithm>
+
+namespace portico::upstream {
+
+class ConnectionPool::IdleConnection : public network::ConnectionCallbacks {
+ public:
+  IdleConnection(ConnectionPool& pool, std::string key, network::ConnectionPtr connection,
+                 uint64_t idle_since)
+      : pool_(pool),
+        key_(std::move(key)),
+        connection_(std::move(connection)),
+        idle_since_(idle_since) {
+    connection_->setCallbacks(this);
+  }
+
+  // An idle upstream has nothing to say; anything it sends means the connection is unusable.
+  void onData(const char*, size_t) override { pool_.remove(this); }
+  void onClose(network::CloseReason, const std::string&) override { pool_.remove(this); }
+
+  const std::string& key() const { return key_; }
+  uint64_t idleSince() const { return idle_since_; }
+  network::ConnectionPtr release() { return std::move(connection_); }
+
+ private:
+  ConnectionPool& pool_;
+  std::string key_;
+  network::ConnectionPtr connection_;
+  uint64_t idle_since_;
+};
+
+ConnectionPool::ConnectionPool(uv_loop_t* loop, size_t max_idle_per_key, uint32_t idle_timeout_ms)
+    : loop_(loop),
+      max_idle_per_key_(max_idle_per_key),
+      idle_timeout_ms_(idle_timeout_ms),
+      sweep_timer_(loop, [this] { sweep(); }) {}
+
+ConnectionPool::~ConnectionPool() = default;
+
+network::ConnectionPtr ConnectionPool::take(const std::string& key) {
+  auto it = idle_.find(key);
+  if (it == idle_.end() || it->second.empty()) {
+    return nullptr;
+  }
+  std::unique_ptr<IdleConnection> idle = std::move(it->second.back());
+  it->second.pop_back();
+  --idle_count_;
+  network::ConnectionPtr connection = idle->release();
+  connection->setCallbacks(nullptr);
+  return connection;
+}
+
+void ConnectionPool::release(const std::string& key, network::ConnectionPtr connection) {
+  IdleList& list = idle_[key];
+  if (list.size() >= max_idle_per_key_) {
+    return;  // `connection` closes as it goes out of scope
+  }
+  connection->readEnable(true);
+  list.push_back(
+      std::make_unique<IdleConnection>(*this, key, std::move(connection), uv_now(loop_)));
+  ++idle_count_;
+  if (!sweep_timer_.armed()) {
+    sweep_timer_.armRepeating(std::max<uint32_t>(idle_timeout_ms_ / 4, 250));
+  }
+}
+
+void ConnectionPool::remove(IdleConnection* idle) {
+  auto it = idle_.find(idle->key());
+  if (it == idle_.end()) {
+    return;
+  }
+  IdleList& list = it->second;
+  auto entry = std::find_if(list.begin(), list.end(),
+                            [idle](const auto& candidate) { return candidate.get() == idle; });
+  if (entry != list.end()) {
+    // Destroying the connection from inside its own callback is allowed (connection.h).
+    list.erase(entry);
+    --idle_count_;
+  }
+}
+
+void ConnectionPool::sweep() {
+  const uint64_t now = uv_now(loop_);
+  for (auto it = idle_.begin(); it != idle_.end();) {
+    IdleList& list = it->second;
+    // Oldest first: the list is ordered by release time.
+    while (!list.empty() && now - list.front()->idleSince() >= idle_timeout_ms_) {
+      list.pop_front();
+      --idle_count_;
+    }
+    if (list.empty()) {
+      idle_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  if (idle_count_ == 0) {
+    sweep_timer_.disarm();
+  }
+}
+
+void ConnectionPool::clear() {
+  idle_.clear();
+  idle_count_ = 0;
+  sweep_timer_.disarm();
+}
+
+}  // namespace portico::upstream

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <uv.h>
+
+#include "source/upstream/connection_pool.h"
+#include "source/upstream/resolver.h"
+
+namespace portico::upstream {
+
+// A worker's means of reaching upstreams: its connection pool and its resolver. Owned by the
+// worker; state in here outlives config reloads.
+struct Upstreams {
+  Upstreams(uv_loop_t* event_loop, size_t max_idle_per_key, uint32_t idle_timeout_ms)
+      : loop(event_loop),
+        pool(event_loop, max_idle_per_key, idle_timeout_ms),
+        resolver(event_loop) {}
+
+  uv_loop_t* loop;
+  ConnectionPool pool;
+  Resolver resolver;
+};
+
+}  // namespace portico::upstream
