@@ -28,6 +28,9 @@ class StreamCallbacks {
   // Answer with Kong's templated error (kong.response.error): the body follows the client's
   // Accept header. The chain stops; later filters never see the request.
   virtual void sendLocalReply(int status, std::string_view message, HeaderMap extra_headers) = 0;
+  // Answer with an error the way nginx raises it under Kong (kong/error_handlers.lua): 502, 504,
+  // 400 …, formatted by Accept, then the request's Content-Type, then `error_default_type`.
+  virtual void sendGatewayError(int status, std::string_view message) = 0;
   // Answer with a body of the filter's own (kong.response.exit).
   virtual void sendResponse(int status, HeaderMap headers, std::string body) = 0;
   // Terminal filters: send the response head / body downstream.

@@ -18,7 +18,11 @@ struct StreamContext {
   const server::ProxySettings* settings = nullptr;
 
   std::string request_id;
+  // The client's address: the peer's, or, when the peer is in trusted_ips, what it says in
+  // real_ip_header (nginx's realip).
   std::string client_address;
+  // The peer is a trusted proxy: its X-Forwarded-* headers are passed on unchanged.
+  bool trusted_client = false;
   uint16_t listener_port = 0;
   std::string scheme = "http";
   std::string raw_path;    // the request-target's path, not normalised (X-Forwarded-Path)

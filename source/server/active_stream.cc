@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "source/common/http/error_body.h"
 #include "source/common/http/serializer.h"
+#include "source/server/access_log.h"
 #include "source/server/http_connection.h"
 
 namespace portico::server {
@@ -72,16 +73,16 @@ void ActiveStream::start() {
     context_.raw_query = target.substr(question + 1);
   }
   if (request_.version_major == 1 && request_.version_minor == 1 && !request_.headers.has("host")) {
-    sendLocalReply(400, "Bad request", {});
+    sendGatewayError(400, "Bad request");
     return;
   }
   if (context_.raw_path.empty() || context_.raw_path.front() != '/') {
-    sendLocalReply(400, "Bad request", {});
+    sendGatewayError(400, "Bad request");
     return;
   }
   const uint64_t max_body = context_.settings->client_max_body_size;
   if (max_body > 0 && request_.content_length && *request_.content_length > max_body) {
-    sendLocalReply(413, "Payload too large", {});
+    sendGatewayError(413, "Payload too large");
     return;
   }
   route();
@@ -188,6 +189,17 @@ void ActiveStream::runRequestBody(std::string chunk, bool end_stream) {
 void ActiveStream::onRequestBody(const char* data, size_t length) {
   if (response_complete_) {
     return;  // the answer is out; the rest of the body is read and dropped
+  }
+  request_body_bytes_ += length;
+  const uint64_t max_body = context_.settings->client_max_body_size;
+  if (max_body > 0 && request_body_bytes_ > max_body) {
+    // A chunked body that outgrew the limit: whatever is in flight upstream is abandoned.
+    for (auto& filter : filters_) {
+      filter->onDownstreamReset();
+    }
+    close_connection_ = true;
+    sendGatewayError(413, "Payload too large");
+    return;
   }
   if (!headers_done_) {
     pending_body_.emplace_back(data, length);
@@ -296,10 +308,11 @@ void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
   close_connection_ = close_connection_ || !request_.keep_alive || close_delimited_response_ ||
                       connection_.draining();
   head.headers.set("Connection", close_connection_ ? "close" : "keep-alive");
+  response_status_ = head.status;
   std::string out;
   out.reserve(512);
   http::serializeResponseHead(head, out);
-  connection_.write(out);
+  writeDownstream(out);
   if (end_stream || no_body) {
     finishResponse();
   }
@@ -324,9 +337,9 @@ void ActiveStream::encodeData(const char* data, size_t length, bool end_stream) 
     if (end_stream) {
       out.append(http::kLastChunk);
     }
-    connection_.write(out);
+    writeDownstream(out);
   } else if (length > 0) {
-    connection_.write(std::string_view(data, length));
+    writeDownstream(std::string_view(data, length));
   }
   if (end_stream) {
     finishResponse();
@@ -335,20 +348,23 @@ void ActiveStream::encodeData(const char* data, size_t length, bool end_stream) 
 
 void ActiveStream::sendLocalReply(int status, std::string_view message,
                                   http::HeaderMap extra_headers) {
+  sendError(status, message, http::formatForPdkError(request_.headers), std::move(extra_headers));
+}
+
+void ActiveStream::sendGatewayError(int status, std::string_view message) {
+  sendError(status, message,
+            http::formatForProxyError(request_.headers, context_.settings->error_default_format),
+            {});
+}
+
+void ActiveStream::sendError(int status, std::string_view message, http::ErrorFormat format,
+                             http::HeaderMap extra_headers) {
   if (response_started_) {
     // Too late for an answer: the client already has part of one. Drop the connection.
     close_connection_ = true;
     finishResponse();
     return;
   }
-  // Kong renders errors from the proxy path (after an upstream attempt, or nginx's own errors)
-  // with error_default_type; plugin and router errors follow Accept.
-  const bool proxy_error = context_.proxied || status == 400 || status == 408 || status == 413 ||
-                           status == 414 || status == 431;
-  const http::ErrorFormat format =
-      proxy_error
-          ? http::formatForProxyError(request_.headers, context_.settings->error_default_format)
-          : http::formatForPdkError(request_.headers);
   http::ErrorBody body = http::renderErrorBody(format, message, context_.request_id);
   extra_headers.set("Content-Type", std::move(body.content_type));
   sendResponse(status, std::move(extra_headers), std::move(body.body));
@@ -387,7 +403,15 @@ void ActiveStream::finishResponse() {
   for (auto& filter : filters_) {
     filter->onComplete();
   }
+  if (AccessLogWriter* log = connection_.accessLog()) {
+    log->log(request_, context_, response_status_, response_bytes_, now());
+  }
   connection_.onResponseComplete(*this);
+}
+
+void ActiveStream::writeDownstream(std::string_view data) {
+  response_bytes_ += data.size();
+  connection_.write(data);
 }
 
 }  // namespace portico::server

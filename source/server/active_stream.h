@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "source/common/http/error_body.h"
 #include "source/common/http/message_head.h"
 #include "source/http/filter.h"
 #include "source/http/stream_context.h"
@@ -41,6 +42,7 @@ class ActiveStream : public http::StreamCallbacks {
   http::StreamContext& context() override { return context_; }
   void continueRequest() override;
   void sendLocalReply(int status, std::string_view message, http::HeaderMap extra_headers) override;
+  void sendGatewayError(int status, std::string_view message) override;
   void sendResponse(int status, http::HeaderMap headers, std::string body) override;
   void encodeHeaders(http::MessageHead& head, bool end_stream) override;
   void encodeData(const char* data, size_t length, bool end_stream) override;
@@ -54,7 +56,10 @@ class ActiveStream : public http::StreamCallbacks {
   void runRequestBody(std::string chunk, bool end_stream);
   void flushPendingBody();
   void addResponseHeaders(http::MessageHead& head, bool gateway_generated);
+  void sendError(int status, std::string_view message, http::ErrorFormat format,
+                 http::HeaderMap extra_headers);
   void finishResponse();
+  void writeDownstream(std::string_view data);
   uint64_t now() const;
 
   HttpConnection& connection_;
@@ -65,6 +70,9 @@ class ActiveStream : public http::StreamCallbacks {
   bool headers_done_ = false;  // every filter passed the request-headers phase
   std::deque<std::string> pending_body_;
   bool pending_body_end_ = false;
+  uint64_t request_body_bytes_ = 0;
+  uint64_t response_bytes_ = 0;
+  int response_status_ = 0;
   bool request_complete_ = false;
   bool response_started_ = false;
   bool response_complete_ = false;

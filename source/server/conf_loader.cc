@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "source/common/network/cidr.h"
 
 extern char** environ;
 
@@ -226,6 +227,13 @@ absl::StatusOr<config::v1::Bootstrap> loadBootstrap(const std::string& conf_path
   splitTokens(settings["headers"], bootstrap.mutable_headers());
   splitTokens(settings["headers_upstream"], bootstrap.mutable_headers_upstream());
   splitTokens(settings["trusted_ips"], bootstrap.mutable_trusted_ips());
+  std::vector<std::string> invalid_ranges;
+  network::CidrSet::parse({bootstrap.trusted_ips().begin(), bootstrap.trusted_ips().end()},
+                          &invalid_ranges);
+  if (!invalid_ranges.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("trusted_ips: invalid IP or CIDR range: ", invalid_ranges.front()));
+  }
   bootstrap.set_real_ip_header(settings["real_ip_header"]);
   bootstrap.set_real_ip_recursive(parseFlag(settings["real_ip_recursive"]));
   bootstrap.set_error_default_type(settings["error_default_type"]);

@@ -1,7 +1,7 @@
 #include "source/server/declarative_source.h"
 
+#include "source/config/declarative/init_template.h"
 #include "source/config/declarative/loader.h"
-#include "source/config/declarative/starter.h"
 
 namespace portico::server {
 namespace {
@@ -28,6 +28,6 @@ absl::StatusOr<std::shared_ptr<const config::v1::DeclarativeConfig>> loadDeclara
       config::declarative::load(text, config::declarative::InputFormat::Auto, source_name));
 }
 
-std::string starterDeclarativeConfig() { return config::declarative::starterTemplate(); }
+std::string starterDeclarativeConfig() { return config::declarative::initTemplate(); }
 
 }  // namespace portico::server

@@ -5,6 +5,7 @@
 #include "source/common/http/status.h"
 #include "source/filters/http/proxy/proxy_filter.h"
 #include "source/server/active_stream.h"
+#include "source/server/real_ip.h"
 #include "source/server/worker.h"
 
 namespace portico::server {
@@ -39,10 +40,9 @@ HttpConnection::HttpConnection(Worker& worker, network::ConnectionPtr connection
     : worker_(worker),
       connection_(std::move(connection)),
       parser_(http::Parser::Type::kRequest, this, parserLimits(worker.settings())),
-      timer_(worker.loop(), [this] { onTimeout(); }),
       listener_port_(listener_port) {
   connection_->setCallbacks(this);
-  timer_.arm(worker_.settings().client_header_timeout_ms);
+  worker_.timeouts().header.schedule(*this);
 }
 
 HttpConnection::~HttpConnection() = default;
@@ -57,6 +57,8 @@ http::HttpFilterPtr HttpConnection::createProxyFilter() {
   return std::make_unique<filters::ProxyFilter>(worker_.upstreams());
 }
 
+AccessLogWriter* HttpConnection::accessLog() { return worker_.accessLog(); }
+
 void HttpConnection::requestBodyReadEnable(bool enabled) {
   read_enabled_ = enabled;
   if (!closed_) {
@@ -69,7 +71,7 @@ void HttpConnection::onData(const char* data, size_t length) {
     return;
   }
   if (stream_ == nullptr && !parser_.inMessage() && pending_input_.empty()) {
-    timer_.arm(worker_.settings().client_header_timeout_ms);
+    worker_.timeouts().header.schedule(*this);
   }
   if (parser_paused_ || dispatching_) {
     pending_input_.append(data, length);
@@ -130,13 +132,16 @@ void HttpConnection::onHead(http::MessageHead& head) {
   context.snapshot = worker_.snapshot();
   context.settings = &worker_.settings();
   context.request_id = worker_.nextRequestId();
-  context.client_address = connection_->peerAddress();
+  context.client_address =
+      realClientAddress(connection_->peerAddress(), head.headers, worker_.settings());
+  context.trusted_client = !worker_.settings().trusted_ips.empty() &&
+                           worker_.settings().trusted_ips.contains(connection_->peerAddress());
   context.listener_port = listener_port_;
   context.start_ms = uv_now(loop());
   if (head.hasRequestBody()) {
-    timer_.arm(worker_.settings().client_body_timeout_ms);
+    worker_.timeouts().body.schedule(*this);
   } else {
-    timer_.disarm();
+    cancelTimeout();
   }
   stream_response_done_ = false;
   stream_ = std::make_unique<ActiveStream>(*this, std::move(head), std::move(context));
@@ -145,13 +150,13 @@ void HttpConnection::onHead(http::MessageHead& head) {
 
 void HttpConnection::onBody(const char* data, size_t length) {
   if (stream_ != nullptr) {
-    timer_.arm(worker_.settings().client_body_timeout_ms);
+    worker_.timeouts().body.schedule(*this);
     stream_->onRequestBody(data, length);
   }
 }
 
 void HttpConnection::onMessageComplete() {
-  timer_.disarm();
+  cancelTimeout();
   if (stream_ == nullptr) {
     return;
   }
@@ -176,7 +181,7 @@ void HttpConnection::onResponseComplete(ActiveStream& stream) {
     close();
     return;
   }
-  timer_.arm(worker_.settings().keepalive_timeout_ms);
+  worker_.timeouts().keepalive.schedule(*this);
   dispatchPending();
 }
 
@@ -244,7 +249,7 @@ void HttpConnection::close() {
     return;
   }
   closed_ = true;
-  timer_.disarm();
+  cancelTimeout();
   connection_->closeAfterFlush();
   worker_.removeConnection(this);
 }

@@ -6,17 +6,20 @@
 
 #include "source/common/http/parser.h"
 #include "source/common/network/connection.h"
-#include "source/common/network/timer.h"
+#include "source/common/network/timeout_list.h"
 #include "source/http/filter.h"
 
 namespace portico::server {
 
+class AccessLogWriter;
 class ActiveStream;
 class Worker;
 
 // One downstream HTTP/1.1 connection: parses requests (keep-alive, pipelining), runs one
 // ActiveStream at a time, and enforces the client timeouts.
-class HttpConnection : public network::ConnectionCallbacks, public http::Parser::Callbacks {
+class HttpConnection : public network::ConnectionCallbacks,
+                       public http::Parser::Callbacks,
+                       public network::TimeoutEntry {
  public:
   HttpConnection(Worker& worker, network::ConnectionPtr connection, uint16_t listener_port);
   ~HttpConnection() override;
@@ -27,6 +30,7 @@ class HttpConnection : public network::ConnectionCallbacks, public http::Parser:
   void requestBodyReadEnable(bool enabled);
   void onResponseComplete(ActiveStream& stream);
   http::HttpFilterPtr createProxyFilter();
+  AccessLogWriter* accessLog();
   bool draining() const;
   // Graceful shutdown: close now if idle, else after the response in flight.
   void drain();
@@ -45,14 +49,13 @@ class HttpConnection : public network::ConnectionCallbacks, public http::Parser:
   void feed(const char* data, size_t length);
   void dispatchPending();
   void onParseError(const http::Parser::Result& result);
-  void onTimeout();
-  void armIdleTimer();
+  // network::TimeoutEntry: the client timeouts (header, body, keep-alive idle).
+  void onTimeout() override;
   void close();
 
   Worker& worker_;
   network::ConnectionPtr connection_;
   http::Parser parser_;
-  network::Timer timer_;
   uint16_t listener_port_;
   std::unique_ptr<ActiveStream> stream_;
   std::string pending_input_;  // bytes after a complete request, parsed once it is answered

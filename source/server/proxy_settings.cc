@@ -33,6 +33,12 @@ ProxySettings ProxySettings::fromBootstrap(const config::v1::Bootstrap& bootstra
       hasToken(bootstrap.headers_upstream(), {"x-kong-request-id", "x-portico-request-id"});
   settings.error_default_format =
       http::formatForMediaType(bootstrap.error_default_type(), http::ErrorFormat::kText);
+  settings.trusted_ips = network::CidrSet::parse(
+      {bootstrap.trusted_ips().begin(), bootstrap.trusted_ips().end()}, nullptr);
+  if (!bootstrap.real_ip_header().empty()) {
+    settings.real_ip_header = bootstrap.real_ip_header();
+  }
+  settings.real_ip_recursive = bootstrap.real_ip_recursive();
   if (bootstrap.client_header_timeout_ms() > 0) {
     settings.client_header_timeout_ms = bootstrap.client_header_timeout_ms();
   }

@@ -6,6 +6,7 @@
 
 #include "portico/config/v1/bootstrap.pb.h"
 #include "source/common/http/error_body.h"
+#include "source/common/network/cidr.h"
 
 namespace portico::server {
 
@@ -24,6 +25,13 @@ struct ProxySettings {
   std::string server_token;  // "portico/0.1.0"
   std::string via_token;     // "portico/0.1.0"
   http::ErrorFormat error_default_format = http::ErrorFormat::kText;
+
+  // Kong's trusted_ips / real_ip_header / real_ip_recursive (nginx's realip module).
+  network::CidrSet trusted_ips;
+  std::string real_ip_header = "X-Real-IP";
+  bool real_ip_recursive = false;
+
+  int access_log_fd = -1;  // -1: no access log
 
   uint32_t client_header_timeout_ms = 60000;
   uint32_t client_body_timeout_ms = 60000;

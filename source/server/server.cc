@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "source/common/network/handle.h"
+#include "source/server/access_log.h"
 #include "source/server/declarative_source.h"
 #include "source/server/listen_socket.h"
 #include "source/server/process_lock.h"
@@ -70,6 +71,11 @@ absl::Status Server::start() {
   absl::StatusOr<ProcessLock> lock = ProcessLock::acquire(bootstrap_.prefix());
   if (!lock.ok()) {
     return lock.status();
+  }
+  std::string log_error;
+  settings_.access_log_fd = openAccessLog(bootstrap_.access_log(), bootstrap_.prefix(), &log_error);
+  if (!log_error.empty()) {
+    return absl::PermissionDeniedError(log_error);
   }
   SnapshotOptions options;
   if (!bootstrap_.lua_ssl_trusted_certificate().empty()) {
@@ -171,6 +177,7 @@ absl::Status Server::openListeners() {
   process_.worker_count = worker_count;
   process_.prefix = bootstrap_.prefix();
   process_.declarative_config = bootstrap_.declarative_config();
+  process_.bootstrap = &bootstrap_;
   process_.connections_active = [this] {
     uint64_t total = 0;
     for (const auto& worker : workers_) {

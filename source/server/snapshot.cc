@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "source/config/plugin_schema.h"
@@ -41,26 +42,81 @@ bool isDefaultPort(const std::string& protocol, uint32_t port) {
          ((protocol == "https" || protocol == "grpcs") && port == 443);
 }
 
+// The config's certificate entities by id, for the services that reference them.
+struct CertificateIndex {
+  explicit CertificateIndex(const config::v1::DeclarativeConfig& config) {
+    for (const config::v1::Certificate& certificate : config.certificates()) {
+      certificates.emplace(certificate.id(), &certificate);
+    }
+    for (const config::v1::CaCertificate& certificate : config.ca_certificates()) {
+      ca_certificates.emplace(certificate.id(), &certificate);
+    }
+  }
+
+  absl::flat_hash_map<std::string, const config::v1::Certificate*> certificates;
+  absl::flat_hash_map<std::string, const config::v1::CaCertificate*> ca_certificates;
+};
+
+// The service's upstream TLS settings: Kong's `tls_verify` (unset means off), `tls_verify_depth`,
+// the CAs of `ca_certificates` next to lua_ssl_trusted_certificate, and the client certificate.
+absl::StatusOr<tls::ClientOptions> tlsOptions(const config::v1::Service& service,
+                                              const SnapshotOptions& options,
+                                              const CertificateIndex& index) {
+  tls::ClientOptions tls_options;
+  tls_options.verify = service.has_tls_verify() && service.tls_verify();
+  if (service.has_tls_verify_depth()) {
+    tls_options.verify_depth = static_cast<int>(service.tls_verify_depth());
+  }
+  tls_options.extra_ca_pem = options.trusted_ca_pem;
+  for (const std::string& id : service.ca_certificate_ids().values()) {
+    auto ca = index.ca_certificates.find(id);
+    if (ca == index.ca_certificates.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("CA Certificate '", id, "' does not exist"));
+    }
+    if (!tls_options.extra_ca_pem.empty() && tls_options.extra_ca_pem.back() != '\n') {
+      tls_options.extra_ca_pem.push_back('\n');
+    }
+    tls_options.extra_ca_pem += ca->second->cert();
+  }
+  if (service.has_client_certificate_id()) {
+    auto certificate = index.certificates.find(service.client_certificate_id());
+    if (certificate == index.certificates.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "client certificate '", service.client_certificate_id(), "' does not exist"));
+    }
+    tls_options.client_cert_pem = certificate->second->cert();
+    tls_options.client_key_pem = certificate->second->key();
+  }
+  return tls_options;
+}
+
+// Pooled connections carry the TLS settings they were opened with, so the pool key changes with
+// any of them (a reload that swaps a CA or the client certificate must not reuse old connections).
+std::string tlsPoolSuffix(const tls::ClientOptions& options) {
+  std::string material = absl::StrCat(options.verify_depth, "|", options.extra_ca_pem, "|",
+                                      options.client_cert_pem, "|", options.client_key_pem);
+  return absl::StrCat(options.verify ? "|verify" : "",
+                      "|tls=", absl::Hex(std::hash<std::string>{}(material)));
+}
+
 absl::StatusOr<ServiceRuntime> compileService(const config::v1::Service& service,
-                                              const SnapshotOptions& options) {
+                                              const SnapshotOptions& options,
+                                              const CertificateIndex& index) {
   ServiceRuntime runtime;
   runtime.service = &service;
   runtime.address = parseIpLiteral(service.host(), service.port());
   runtime.host_header = isDefaultPort(service.protocol(), service.port())
                             ? service.host()
                             : absl::StrCat(service.host(), ":", service.port());
-  const bool tls = service.protocol() == "https" || service.protocol() == "grpcs";
-  const bool verify = service.has_tls_verify() && service.tls_verify();
-  runtime.pool_key = absl::StrCat(service.protocol(), "://", service.host(), ":", service.port(),
-                                  verify ? "|verify" : "");
-  if (tls) {
-    tls::ClientOptions tls_options;
-    tls_options.verify = verify;
-    if (service.has_tls_verify_depth()) {
-      tls_options.verify_depth = static_cast<int>(service.tls_verify_depth());
+  runtime.pool_key = absl::StrCat(service.protocol(), "://", service.host(), ":", service.port());
+  if (service.protocol() == "https" || service.protocol() == "grpcs") {
+    absl::StatusOr<tls::ClientOptions> tls_options = tlsOptions(service, options, index);
+    if (!tls_options.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("service ", service.id(), ": ", tls_options.status().message()));
     }
-    tls_options.extra_ca_pem = options.trusted_ca_pem;
-    absl::StatusOr<tls::SslCtxPtr> context = tls::makeClientContext(tls_options);
+    runtime.pool_key += tlsPoolSuffix(*tls_options);
+    absl::StatusOr<tls::SslCtxPtr> context = tls::makeClientContext(*tls_options);
     if (!context.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("service ", service.id(), ": ", context.status().message()));
@@ -123,8 +179,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::build(
   std::shared_ptr<Snapshot> snapshot(new Snapshot());
   snapshot->config_ = std::move(config);
   snapshot->version_ = version;
+  const CertificateIndex certificates(*snapshot->config_);
   for (const config::v1::Service& service : snapshot->config_->services()) {
-    absl::StatusOr<ServiceRuntime> runtime = compileService(service, options);
+    absl::StatusOr<ServiceRuntime> runtime = compileService(service, options, certificates);
     if (!runtime.ok()) {
       return runtime.status();
     }

@@ -59,6 +59,10 @@ void Worker::join() {
 void Worker::run() {
   upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, settings_.upstream_keepalive_pool_size,
                                                      settings_.upstream_keepalive_idle_timeout_ms);
+  timeouts_ = std::make_unique<ClientTimeouts>(&loop_, settings_);
+  if (settings_.access_log_fd >= 0) {
+    access_log_ = std::make_unique<AccessLogWriter>(&loop_, settings_.access_log_fd);
+  }
   cleanup_ = new uv_check_t;
   uv_check_init(&loop_, cleanup_);
   cleanup_->data = this;
@@ -90,7 +94,9 @@ void Worker::run() {
   // Close whatever is left and let libuv release it.
   connections_.clear();
   clearDeferred();
+  timeouts_.reset();
   upstreams_.reset();
+  access_log_.reset();
   for (auto& listener : listeners_) {
     network::closeAndDelete(listener->handle);
   }

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "source/common/network/timeout_list.h"
+#include "source/server/access_log.h"
 #include "source/server/proxy_settings.h"
 #include "source/server/snapshot.h"
 #include "source/upstream/upstreams.h"
@@ -52,6 +54,17 @@ class Worker {
   const ProxySettings& settings() const { return settings_; }
   const SnapshotConstSharedPtr& snapshot() const { return snapshot_; }
   upstream::Upstreams& upstreams() { return *upstreams_; }
+  struct ClientTimeouts {
+    ClientTimeouts(uv_loop_t* loop, const ProxySettings& settings)
+        : header(loop, settings.client_header_timeout_ms),
+          body(loop, settings.client_body_timeout_ms),
+          keepalive(loop, settings.keepalive_timeout_ms) {}
+    network::TimeoutList header;
+    network::TimeoutList body;
+    network::TimeoutList keepalive;
+  };
+  ClientTimeouts& timeouts() { return *timeouts_; }
+  AccessLogWriter* accessLog() { return access_log_.get(); }
   bool draining() const { return draining_; }
   std::string nextRequestId();
   void deferredDelete(std::unique_ptr<ActiveStream> stream);
@@ -89,6 +102,8 @@ class Worker {
 
   SnapshotConstSharedPtr snapshot_;
   std::unique_ptr<upstream::Upstreams> upstreams_;
+  std::unique_ptr<AccessLogWriter> access_log_;
+  std::unique_ptr<ClientTimeouts> timeouts_;
   absl::flat_hash_map<HttpConnection*, std::unique_ptr<HttpConnection>> connections_;
   std::atomic<size_t> connection_count_{0};
   std::vector<std::unique_ptr<ActiveStream>> deferred_streams_;

@@ -7,24 +7,33 @@ Parser* self(llhttp_t* parser) { return static_cast<Parser*>(parser->data); }
 
 }  // namespace
 
+// One callback table for every parser: it is 200-odd bytes that an idle connection need not own.
+const llhttp_settings_t& Parser::settings() {
+  static const llhttp_settings_t settings = [] {
+    llhttp_settings_t table;
+    llhttp_settings_init(&table);
+    table.on_message_begin = &Parser::onMessageBegin;
+    table.on_url = &Parser::onUrl;
+    table.on_status = &Parser::onStatus;
+    table.on_header_field = &Parser::onHeaderField;
+    table.on_header_value = &Parser::onHeaderValue;
+    table.on_headers_complete = &Parser::onHeadersComplete;
+    table.on_body = &Parser::onBody;
+    table.on_message_complete = &Parser::onMessageCompleteCb;
+    return table;
+  }();
+  return settings;
+}
+
 Parser::Parser(Type type, Callbacks* callbacks, Limits limits)
     : callbacks_(callbacks), limits_(limits) {
-  llhttp_settings_init(&settings_);
-  settings_.on_message_begin = &Parser::onMessageBegin;
-  settings_.on_url = &Parser::onUrl;
-  settings_.on_status = &Parser::onStatus;
-  settings_.on_header_field = &Parser::onHeaderField;
-  settings_.on_header_value = &Parser::onHeaderValue;
-  settings_.on_headers_complete = &Parser::onHeadersComplete;
-  settings_.on_body = &Parser::onBody;
-  settings_.on_message_complete = &Parser::onMessageCompleteCb;
-  llhttp_init(&parser_, type == Type::kRequest ? HTTP_REQUEST : HTTP_RESPONSE, &settings_);
+  llhttp_init(&parser_, type == Type::kRequest ? HTTP_REQUEST : HTTP_RESPONSE, &settings());
   parser_.data = this;
 }
 
 int Parser::onMessageBegin(llhttp_t* parser) {
   Parser* p = self(parser);
-  p->head_ = MessageHead();
+  p->head_ = std::make_unique<MessageHead>();
   p->in_message_ = true;
   p->last_was_value_ = false;
   p->header_bytes_ = 0;
@@ -42,8 +51,8 @@ bool Parser::countHeaderBytes(size_t length) {
 
 int Parser::onUrl(llhttp_t* parser, const char* at, size_t length) {
   Parser* p = self(parser);
-  p->head_.target.append(at, length);
-  if (p->head_.target.size() > p->limits_.max_request_line) {
+  p->head_->target.append(at, length);
+  if (p->head_->target.size() > p->limits_.max_request_line) {
     p->limit_status_ = 414;
     return HPE_USER;
   }
@@ -52,13 +61,13 @@ int Parser::onUrl(llhttp_t* parser, const char* at, size_t length) {
 
 int Parser::onStatus(llhttp_t* parser, const char* at, size_t length) {
   Parser* p = self(parser);
-  p->head_.reason.append(at, length);
+  p->head_->reason.append(at, length);
   return p->countHeaderBytes(length) ? HPE_OK : HPE_USER;
 }
 
 int Parser::onHeaderField(llhttp_t* parser, const char* at, size_t length) {
   Parser* p = self(parser);
-  auto& entries = p->head_.headers.mutableEntries();
+  auto& entries = p->head_->headers.mutableEntries();
   if (p->last_was_value_ || entries.empty()) {
     entries.emplace_back();
     p->last_was_value_ = false;
@@ -69,14 +78,14 @@ int Parser::onHeaderField(llhttp_t* parser, const char* at, size_t length) {
 
 int Parser::onHeaderValue(llhttp_t* parser, const char* at, size_t length) {
   Parser* p = self(parser);
-  p->head_.headers.mutableEntries().back().second.append(at, length);
+  p->head_->headers.mutableEntries().back().second.append(at, length);
   p->last_was_value_ = true;
   return p->countHeaderBytes(length) ? HPE_OK : HPE_USER;
 }
 
 int Parser::onHeadersComplete(llhttp_t* parser) {
   Parser* p = self(parser);
-  MessageHead& head = p->head_;
+  MessageHead& head = *p->head_;
   if (parser->type == HTTP_REQUEST) {
     head.method = llhttp_method_name(static_cast<llhttp_method_t>(parser->method));
   } else {
@@ -105,6 +114,7 @@ int Parser::onBody(llhttp_t* parser, const char* at, size_t length) {
 int Parser::onMessageCompleteCb(llhttp_t* parser) {
   Parser* p = self(parser);
   p->in_message_ = false;
+  p->head_.reset();
   p->callbacks_->onMessageComplete();
   return HPE_PAUSED;
 }

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "source/common/http/message_head.h"
@@ -69,11 +70,13 @@ class Parser {
   bool countHeaderBytes(size_t length);
   Result translate(llhttp_errno_t error, const char* data, size_t length);
 
+  static const llhttp_settings_t& settings();
+
   llhttp_t parser_;
-  llhttp_settings_t settings_;
   Callbacks* callbacks_;
   Limits limits_;
-  MessageHead head_;
+  // Allocated per message: an idle keep-alive connection carries no head.
+  std::unique_ptr<MessageHead> head_;
   bool last_was_value_ = false;
   bool in_message_ = false;
   bool expect_no_body_ = false;

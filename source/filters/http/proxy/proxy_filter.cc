@@ -249,7 +249,7 @@ void ProxyFilter::onClose(network::CloseReason reason, const std::string& detail
       if (phase_ != Phase::kDone) {
         phase_ = Phase::kDone;
         connection_.reset();
-        callbacks_->sendLocalReply(502, kBadResponse, {});
+        callbacks_->sendGatewayError(502, kBadResponse);
       }
       return;
     }
@@ -274,7 +274,7 @@ void ProxyFilter::onTimeout() {
     case Phase::kStreamingResponse:
       phase_ = Phase::kDone;
       connection_.reset();
-      callbacks_->sendLocalReply(504, kTimedOut, {});
+      callbacks_->sendGatewayError(504, kTimedOut);
       return;
     case Phase::kIdle:
     case Phase::kDone:
@@ -300,11 +300,11 @@ void ProxyFilter::fail(Failure failure, const std::string&) {
       callbacks_->sendLocalReply(503, "name resolution failed", {});
       return;
     case Failure::kTimeout:
-      callbacks_->sendLocalReply(504, kTimedOut, {});
+      callbacks_->sendGatewayError(504, kTimedOut);
       return;
     case Failure::kConnect:
     case Failure::kBadResponse:
-      callbacks_->sendLocalReply(502, kBadResponse, {});
+      callbacks_->sendGatewayError(502, kBadResponse);
       return;
   }
 }

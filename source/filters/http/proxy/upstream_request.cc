@@ -34,6 +34,32 @@ std::string hostWithoutPort(const std::string& host) {
   return absl::AsciiStrToLower(absl::string_view(view.data(), view.size()));
 }
 
+bool isRebuiltHeader(std::string_view name) {
+  static constexpr std::string_view kRebuilt[] = {
+      "x-real-ip",        "x-forwarded-for",  "x-forwarded-proto",  "x-forwarded-host",
+      "x-forwarded-port", "x-forwarded-path", "x-forwarded-prefix", "via"};
+  for (std::string_view rebuilt : kRebuilt) {
+    if (http::equalsIgnoreCase(name, rebuilt)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A trusted proxy's own X-Forwarded-<name> when it sent one, else `ours`.
+void addForwarded(const http::HeaderMap& in, bool trusted, std::string_view name, std::string ours,
+                  http::HeaderMap& out) {
+  if (trusted) {
+    if (const std::string* theirs = in.get(name)) {
+      out.add(std::string(name), *theirs);
+      return;
+    }
+  }
+  if (!ours.empty()) {
+    out.add(std::string(name), std::move(ours));
+  }
+}
+
 }  // namespace
 
 http::MessageHead buildUpstreamRequest(const http::MessageHead& request,
@@ -67,13 +93,7 @@ http::MessageHead buildUpstreamRequest(const http::MessageHead& request,
                     })) {
       continue;
     }
-    if (http::equalsIgnoreCase(name, "x-real-ip") ||
-        http::equalsIgnoreCase(name, "x-forwarded-for") ||
-        http::equalsIgnoreCase(name, "x-forwarded-proto") ||
-        http::equalsIgnoreCase(name, "x-forwarded-host") ||
-        http::equalsIgnoreCase(name, "x-forwarded-port") ||
-        http::equalsIgnoreCase(name, "x-forwarded-path") ||
-        http::equalsIgnoreCase(name, "x-forwarded-prefix") || http::equalsIgnoreCase(name, "via")) {
+    if (isRebuiltHeader(name)) {
       continue;  // rebuilt below
     }
     out.add(name, value);
@@ -93,15 +113,13 @@ http::MessageHead buildUpstreamRequest(const http::MessageHead& request,
   out.add("X-Forwarded-For", forwarded_for.empty()
                                  ? context.client_address
                                  : absl::StrCat(forwarded_for, ", ", context.client_address));
-  out.add("X-Forwarded-Proto", context.scheme);
-  if (client_host != nullptr) {
-    out.add("X-Forwarded-Host", hostWithoutPort(*client_host));
-  }
-  out.add("X-Forwarded-Port", std::to_string(context.listener_port));
-  out.add("X-Forwarded-Path", context.raw_path);
-  if (!context.match->forwarded_prefix.empty()) {
-    out.add("X-Forwarded-Prefix", context.match->forwarded_prefix);
-  }
+  const bool trusted = context.trusted_client;
+  addForwarded(in, trusted, "X-Forwarded-Proto", context.scheme, out);
+  addForwarded(in, trusted, "X-Forwarded-Host",
+               client_host != nullptr ? hostWithoutPort(*client_host) : std::string(), out);
+  addForwarded(in, trusted, "X-Forwarded-Port", std::to_string(context.listener_port), out);
+  addForwarded(in, trusted, "X-Forwarded-Path", context.raw_path, out);
+  addForwarded(in, trusted, "X-Forwarded-Prefix", context.match->forwarded_prefix, out);
   const std::string via = absl::StrCat(request.version_major, ".", request.version_minor, " ",
                                        context.settings->via_token);
   const std::string client_via = in.getJoined("via");

@@ -1,0 +1,80 @@
+#include "source/server/conf_loader.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "gtest/gtest.h"
+
+namespace portico::server {
+namespace {
+
+std::string writeConf(const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/portico-test.conf";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ConfLoaderTest, ReadsKongConfKeys) {
+  const std::string path = writeConf(
+      "database = off   # DB-less\n"
+      "declarative_config = /etc/kong/kong.yml\n"
+      "proxy_listen = 127.0.0.1:9000 reuseport backlog=16384, 127.0.0.1:9443 ssl\n"
+      "admin_listen = 127.0.0.1:9001\n"
+      "nginx_worker_processes = 3\n"
+      "prefix = /tmp/p\n");
+  absl::StatusOr<config::v1::Bootstrap> bootstrap = loadBootstrap(path, {});
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  EXPECT_EQ(bootstrap->declarative_config(), "/etc/kong/kong.yml");
+  ASSERT_EQ(bootstrap->proxy_listen_size(), 2);
+  EXPECT_EQ(bootstrap->proxy_listen(0).address(), "127.0.0.1");
+  EXPECT_EQ(bootstrap->proxy_listen(0).port(), 9000u);
+  EXPECT_FALSE(bootstrap->proxy_listen(0).ssl());
+  EXPECT_TRUE(bootstrap->proxy_listen(1).ssl());
+  EXPECT_EQ(bootstrap->admin_listen(0).port(), 9001u);
+  EXPECT_EQ(bootstrap->workers(), 3u);
+  EXPECT_EQ(bootstrap->prefix(), "/tmp/p");
+}
+
+TEST(ConfLoaderTest, EnvironmentOverridesFilePorticoPrefixWins) {
+  const std::string path = writeConf("nginx_worker_processes = 3\n");
+  absl::StatusOr<config::v1::Bootstrap> bootstrap =
+      loadBootstrap(path, {{"KONG_NGINX_WORKER_PROCESSES", "4"},
+                           {"PORTICO_NGINX_WORKER_PROCESSES", "5"},
+                           {"KONG_DECLARATIVE_CONFIG", "/kong.yml"}});
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  EXPECT_EQ(bootstrap->workers(), 5u);
+  EXPECT_EQ(bootstrap->declarative_config(), "/kong.yml");
+}
+
+TEST(ConfLoaderTest, MissingFileUsesKongWording) {
+  absl::StatusOr<config::v1::Bootstrap> bootstrap = loadBootstrap("/nonexistent/foo.conf", {});
+  ASSERT_FALSE(bootstrap.ok());
+  EXPECT_EQ(bootstrap.status().message(), "no file at: /nonexistent/foo.conf");
+}
+
+TEST(ConfLoaderTest, RejectsDatabaseOtherThanOff) {
+  EXPECT_FALSE(loadBootstrap("", {{"PORTICO_DATABASE", "postgres"}}).ok());
+}
+
+TEST(ConfLoaderTest, ParsesDurationsAndSizes) {
+  absl::StatusOr<config::v1::Bootstrap> bootstrap =
+      loadBootstrap("", {{"PORTICO_CLIENT_HEADER_TIMEOUT", "500ms"},
+                         {"PORTICO_KEEPALIVE_TIMEOUT", "2m"},
+                         {"PORTICO_CLIENT_MAX_BODY_SIZE", "8m"},
+                         {"PORTICO_LARGE_CLIENT_HEADER_BUFFERS", "4 16k"}});
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  EXPECT_EQ(bootstrap->client_header_timeout_ms(), 500u);
+  EXPECT_EQ(bootstrap->keepalive_timeout_ms(), 120000u);
+  EXPECT_EQ(bootstrap->client_max_body_size(), 8u * 1024 * 1024);
+  EXPECT_EQ(bootstrap->large_client_header_buffer(), 64u * 1024);
+}
+
+TEST(ConfLoaderTest, RejectsMalformedLines) {
+  const std::string path = writeConf("this line has no equals sign\n");
+  absl::StatusOr<config::v1::Bootstrap> bootstrap = loadBootstrap(path, {});
+  ASSERT_FALSE(bootstrap.ok());
+  EXPECT_NE(bootstrap.status().message().find(":1:"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace portico::server
