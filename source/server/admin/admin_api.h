@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "portico/config/v1/bootstrap.pb.h"
 #include "source/common/http/header_map.h"
 #include "source/server/config_manager.h"
 
@@ -34,6 +35,8 @@ struct ProcessInfo {
   uint32_t worker_count = 0;
   std::string prefix;
   std::string declarative_config;
+  // The process settings, shown sanitised by GET /; null renders an empty configuration.
+  const config::v1::Bootstrap* bootstrap = nullptr;
   std::function<uint64_t()> connections_active;
   std::function<uint64_t()> connections_accepted;
   std::function<uint64_t()> total_requests;
@@ -53,9 +56,14 @@ class AdminApi {
   AdminResponse handle(const AdminRequest& request) const;
 
  private:
+  AdminResponse route(const AdminRequest& request) const;
+
   const ConfigManager& config_;
   const ProcessInfo& process_;
   ConfigApplier apply_config_;
+  // From ProcessInfo, or made up at start when the server left them empty.
+  std::string node_id_;
+  std::string hostname_;
 };
 
 }  // namespace portico::server::admin

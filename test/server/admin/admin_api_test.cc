@@ -501,6 +501,14 @@ TEST_F(AdminApiTest, PostConfigAcceptsADeclarativeJsonBody) {
   EXPECT_EQ(getJson("/consumers/x")["id"], "f4ad81db-055e-5110-987a-a0f765d83c80");
 }
 
+TEST_F(AdminApiTest, PostConfigDropsItsFlagsFromADeclarativeJsonBody) {
+  AdminResponse response = call("POST", "/config",
+                                R"({"_format_version": "3.0", "check_hash": 1,
+                                    "flatten_errors": true, "consumers": [{"username": "x"}]})",
+                                "application/json");
+  EXPECT_EQ(response.status, 201) << response.body;
+}
+
 TEST_F(AdminApiTest, PostConfigAcceptsARawYamlBody) {
   AdminResponse response = call(
       "POST", "/config", lines({"_format_version: \"3.0\"", "consumers:", "- username: yaml-raw"}),
@@ -533,8 +541,9 @@ TEST_F(AdminApiTest, PostConfigWithoutAConfigIsRejected) {
   AdminResponse response = call("POST", "/config");
   EXPECT_EQ(response.status, 400);
   EXPECT_EQ(bodyOf(response), (json{{"message", "expected a declarative configuration"}}));
-  EXPECT_EQ(bodyOf(call("POST", "/config", R"({"other": 1})", "application/json"))["message"],
-            "expected a declarative configuration");
+  // Without `config` or `_format_version`, the raw body is the config, as in Kong.
+  EXPECT_EQ(bodyOf(call("POST", "/config", R"({"other": 1})", "application/json"))["fields"],
+            (json{{"_format_version", "required field missing"}, {"other", "unknown field"}}));
   EXPECT_EQ(applied_, 0);
 }
 

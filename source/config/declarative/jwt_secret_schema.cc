@@ -1,0 +1,63 @@
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "source/config/declarative/common_fields.h"
+#include "source/config/declarative/entity_schemas.h"
+
+namespace portico::config::declarative {
+namespace {
+
+// What lua-resty-openssl's pkey.new accepts as a key: a PEM public or private key.
+bool parsesAsKey(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+  if (key == nullptr) {
+    BIO_free(bio);
+    bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  }
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return key != nullptr;
+}
+
+bool needsPublicKey(const std::string& algorithm) {
+  return algorithm[0] == 'R' || algorithm[0] == 'P' || algorithm == "EdDSA";
+}
+
+}  // namespace
+
+nlohmann::json validateJwtSecret(nlohmann::json& secret, const Placement& placement) {
+  nlohmann::json errors = checkFields(
+      secret,
+      {
+          idField(),
+          timestampField("created_at"),
+          foreignField("consumer", !placement.parent_key.empty(), true),
+          Field{"key", stringCheck()},
+          Field{"secret", stringCheck()},
+          Field{"rsa_public_key", stringCheck()},
+          Field{"algorithm",
+                stringCheck({oneOf({"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256",
+                                    "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"})}),
+                false, "HS256"},
+          tagsField(),
+      },
+      placement.child_keys);
+  if (errors.contains("algorithm") || errors.contains("rsa_public_key") ||
+      !secret["algorithm"].is_string() || !needsPublicKey(secret["algorithm"])) {
+    return errors;
+  }
+  if (!isSet(secret, "rsa_public_key")) {
+    errors["rsa_public_key"] = messages::kRequired;
+  } else if (!parsesAsKey(secret["rsa_public_key"])) {
+    errors["rsa_public_key"] = "invalid key";
+  } else {
+    return errors;
+  }
+  addEntityError(errors, "failed conditional validation given value of field 'algorithm'");
+  return errors;
+}
+
+}  // namespace portico::config::declarative

@@ -1,0 +1,67 @@
+#include "source/server/admin/request_params.h"
+
+#include <string_view>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "source/server/admin/multipart.h"
+
+namespace portico::server::admin {
+namespace {
+
+// The media type of a Content-Type value, lower-cased, without parameters.
+std::string mediaType(const std::string& content_type) {
+  std::string media(absl::StripAsciiWhitespace(
+      absl::string_view(content_type).substr(0, content_type.find(';'))));
+  absl::AsciiStrToLower(&media);
+  return media;
+}
+
+}  // namespace
+
+absl::StatusOr<RequestParams> requestParams(const AdminRequest& request, const QueryArgs& query) {
+  RequestParams params;
+  for (const auto& [name, value] : query) {
+    if (!params.fields.contains(name)) {
+      params.fields[name] = value;
+    }
+  }
+  const std::string* content_type = request.headers.get("Content-Type");
+  if (content_type == nullptr || request.body.empty()) {
+    return params;
+  }
+  const std::string media = mediaType(*content_type);
+  if (media == "application/json") {
+    nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) {
+      return absl::InvalidArgumentError("Cannot parse JSON body");
+    }
+    if (body.is_object()) {
+      for (const auto& item : body.items()) {
+        params.fields[item.key()] = item.value();
+      }
+      params.json_body = std::move(body);
+    }
+  } else if (media == "application/x-www-form-urlencoded") {
+    for (auto& [name, value] : parseQuery(request.body)) {
+      params.fields[name] = std::move(value);
+    }
+  } else if (media == "multipart/form-data") {
+    absl::StatusOr<std::string> boundary = multipartBoundary(*content_type);
+    if (!boundary.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Cannot parse multipart body: ", boundary.status().message()));
+    }
+    absl::StatusOr<std::vector<MultipartPart>> parts = parseMultipart(request.body, *boundary);
+    if (!parts.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Cannot parse multipart body: ", parts.status().message()));
+    }
+    for (MultipartPart& part : *parts) {
+      params.fields[part.name] = std::move(part.body);
+    }
+  }
+  return params;
+}
+
+}  // namespace portico::server::admin

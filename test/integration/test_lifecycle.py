@@ -1,0 +1,132 @@
+"""Process lifecycle: graceful stop, reload with a new or a broken kong.yml, and the
+`portico config parse` / `stop` / `reload` commands (kong-behavior.md §7)."""
+
+import os
+import signal
+import threading
+import time
+import unittest
+
+from harness import (Gateway, GatewayError, GatewayTestCase, curl, kong_config, route, run_cli,
+                     service, start_cli, to_yaml)
+
+BROKEN_YML = '_format_version: "3.0"\nservices:\n  - name: broken\n    routes: [ {paths: [1\n'
+INVALID_YML = ('_format_version: "3.0"\nservices:\n  - name: bad\n    url: http://127.0.0.1:1\n'
+               '    routes:\n      - name: r\n        paths: ["no-slash"]\n')
+
+
+def wait_until(predicate, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+class ShutdownTest(GatewayTestCase):
+    def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(self):
+        gateway = self.start_gateway(kong_config(service("e", self.echo.url, [route("r", ["/"])])))
+        result = {}
+        client = threading.Thread(
+            target=lambda: result.update(response=curl(gateway.url("/sleep/1500"))))
+        client.start()
+        self.assertTrue(self.echo.wait_for_requests(1), "the request never reached the upstream")
+        gateway.send_signal(signal.SIGTERM)
+        client.join(15)
+        self.assertEqual(result["response"].status, 200)
+        self.assertEqual(gateway.wait(10), 0)
+
+    def test_sigterm_on_an_idle_gateway_exits_0_promptly(self):
+        gateway = self.start_gateway(kong_config())
+        started = time.monotonic()
+        self.assertEqual(gateway.stop(), 0)
+        self.assertLess(time.monotonic() - started, 5)
+
+    def test_portico_stop_with_the_prefix_stops_the_gateway(self):
+        gateway = self.start_gateway(kong_config())
+        # `stop` waits until the gateway is gone, so the gateway must be reaped meanwhile.
+        stopper = start_cli("stop", "-p", gateway.prefix)
+        self.assertEqual(gateway.wait(10), 0)
+        _, stderr = stopper.communicate(timeout=10)
+        self.assertEqual(stopper.returncode, 0, stderr)
+
+
+class ReloadTest(GatewayTestCase):
+    def setUp(self):
+        super().setUp()
+        self.gateway = self.start_gateway(
+            kong_config(service("e", self.echo.url, [route("old", ["/old"])])))
+        self.assertEqual(curl(self.gateway.url("/old")).status, 200)
+
+    def new_config(self):
+        return kong_config(service("e", self.echo.url, [route("new", ["/new"])]))
+
+    def test_sighup_loads_a_changed_kong_yml(self):
+        self.gateway.write_config(self.new_config())
+        self.gateway.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: curl(self.gateway.url("/new")).status == 200),
+                        "the new route was not served after SIGHUP")
+        self.assertEqual(curl(self.gateway.url("/old")).status, 404)
+        self.assertTrue(self.gateway.running())
+
+    def test_portico_reload_with_the_prefix_loads_a_changed_kong_yml(self):
+        self.gateway.write_config(self.new_config())
+        done = run_cli("reload", "-p", self.gateway.prefix)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertTrue(wait_until(lambda: curl(self.gateway.url("/new")).status == 200))
+
+    def test_a_broken_kong_yml_on_sighup_keeps_the_old_config_serving(self):
+        for text in (BROKEN_YML, INVALID_YML):
+            self.gateway.write_config(text)
+            self.gateway.send_signal(signal.SIGHUP)
+            time.sleep(1.0)
+            self.assertTrue(self.gateway.running(), "the gateway died on a bad reload")
+            self.assertEqual(curl(self.gateway.url("/old")).status, 200)
+        self.gateway.write_config(self.new_config())
+        self.gateway.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: curl(self.gateway.url("/new")).status == 200),
+                        "a good config after a bad one was not loaded")
+
+
+class ConfigCommandTest(GatewayTestCase):
+    def write(self, name, text):
+        path = os.path.join(self.scratch_dir(), name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def test_config_parse_accepts_a_valid_file(self):
+        path = self.write("good.yml", to_yaml(
+            kong_config(service("e", "http://127.0.0.1:9/", [route("r", ["/r"])]))))
+        done = run_cli("config", "parse", path)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("parse successful", done.stdout)
+
+    def test_config_parse_rejects_an_invalid_file(self):
+        done = run_cli("config", "parse", self.write("bad.yml", INVALID_YML))
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("Error: Failed parsing:", done.stderr)
+
+    def test_config_parse_rejects_broken_yaml(self):
+        done = run_cli("config", "parse", self.write("broken.yml", BROKEN_YML))
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn("Error:", done.stderr)
+
+    def test_config_init_writes_a_file_that_parses(self):
+        path = os.path.join(self.scratch_dir(), "kong.yml")
+        self.assertEqual(run_cli("config", "init", path).returncode, 0)
+        done = run_cli("config", "parse", path)
+        self.assertEqual(done.returncode, 0, done.stderr)
+
+    def test_start_refuses_a_broken_kong_yml(self):
+        gateway = Gateway(BROKEN_YML)
+        self.addCleanup(gateway.cleanup)
+        with self.assertRaises(GatewayError):
+            gateway.start(timeout=10)
+        self.assertIsNotNone(gateway.exit_code, "the gateway neither started nor exited")
+        self.assertNotEqual(gateway.exit_code, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
