@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/struct.pb.h"
+#include "portico/config/v1/declarative.pb.h"
 #include "source/http/filter.h"
 
 namespace portico::http {
@@ -21,13 +22,21 @@ class FilterConfig {
 
 using FilterConfigConstSharedPtr = std::shared_ptr<const FilterConfig>;
 
+// What a factory may read while compiling one plugin instance. Both outlive every FilterConfig
+// compiled from them (the snapshot owns the config).
+struct FilterFactoryContext {
+  const config::v1::PluginInstance& instance;
+  // The whole configuration (consumers and credentials for auth plugins).
+  const config::v1::DeclarativeConfig& config;
+};
+
 // Turns a plugin's validated config (every default filled in by its schema) into a FilterConfig.
 class FilterFactory {
  public:
   virtual ~FilterFactory() = default;
   virtual std::string_view name() const = 0;
   virtual absl::StatusOr<FilterConfigConstSharedPtr> compile(
-      const google::protobuf::Struct& config) const = 0;
+      const google::protobuf::Struct& config, const FilterFactoryContext& context) const = 0;
 };
 
 // Filter factories by plugin name; filters register themselves (alwayslink), the core only looks

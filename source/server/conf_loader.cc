@@ -260,8 +260,11 @@ absl::StatusOr<config::v1::Bootstrap> loadBootstrap(const std::string& conf_path
     }
     (bootstrap.*duration.set)(*ms);
   }
-  absl::StatusOr<uint64_t> body_size =
-      parseSize("client_max_body_size", settings["client_max_body_size"]);
+  // Kong sets nginx directives as nginx_http_<directive>; both spellings work.
+  const std::string& body_limit = settings.count("nginx_http_client_max_body_size") > 0
+                                      ? settings["nginx_http_client_max_body_size"]
+                                      : settings["client_max_body_size"];
+  absl::StatusOr<uint64_t> body_size = parseSize("client_max_body_size", body_limit);
   if (!body_size.ok()) {
     return body_size.status();
   }

@@ -128,6 +128,7 @@ void HttpConnection::dispatchPending() {
 }
 
 void HttpConnection::onHead(http::MessageHead& head) {
+  worker_.countRequest();
   http::StreamContext context;
   context.snapshot = worker_.snapshot();
   context.settings = &worker_.settings();

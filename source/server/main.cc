@@ -79,6 +79,18 @@ int start(const CommonOptions& options) {
   return server.run();
 }
 
+// A zombie (exited, not yet reaped by its parent) has stopped serving: it counts as gone.
+bool processAlive(pid_t pid) {
+  if (kill(pid, 0) != 0) {
+    return false;
+  }
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  std::getline(stat, text);
+  const size_t close = text.rfind(')');
+  return close == std::string::npos || close + 2 >= text.size() || text[close + 2] != 'Z';
+}
+
 int signalRunning(const CommonOptions& options, int signum, const char* done_message) {
   absl::StatusOr<config::v1::Bootstrap> bootstrap = bootstrapFor(options);
   if (!bootstrap.ok()) {
@@ -95,7 +107,7 @@ int signalRunning(const CommonOptions& options, int signum, const char* done_mes
   if (signum != SIGHUP) {
     // Wait for the drain to finish, as `kong stop` does.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-    while (kill(*pid, 0) == 0 && std::chrono::steady_clock::now() < deadline) {
+    while (processAlive(*pid) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }

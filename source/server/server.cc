@@ -185,6 +185,20 @@ absl::Status Server::openListeners() {
     }
     return total;
   };
+  process_.connections_accepted = [this] {
+    uint64_t total = 0;
+    for (const auto& worker : workers_) {
+      total += worker->acceptedConnections();
+    }
+    return total;
+  };
+  process_.total_requests = [this] {
+    uint64_t total = 0;
+    for (const auto& worker : workers_) {
+      total += worker->totalRequests();
+    }
+    return total;
+  };
   admin_api_ = std::make_unique<admin::AdminApi>(
       *config_, process_, [this](std::shared_ptr<const config::v1::DeclarativeConfig> config) {
         return config_->apply(std::move(config));

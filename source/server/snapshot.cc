@@ -199,7 +199,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::build(
     }
     if (const http::FilterFactory* factory =
             http::FilterFactoryRegistry::instance().find(plugin.name())) {
-      absl::StatusOr<http::FilterConfigConstSharedPtr> compiled = factory->compile(plugin.config());
+      const http::FilterFactoryContext context{plugin, *snapshot->config_};
+      absl::StatusOr<http::FilterConfigConstSharedPtr> compiled =
+          factory->compile(plugin.config(), context);
       if (!compiled.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("plugin ", plugin.name(), " (", plugin.id(),
                                                        "): ", compiled.status().message()));

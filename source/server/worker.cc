@@ -127,6 +127,7 @@ void Worker::onAccept(Listener& listener) {
     HttpConnection* raw = http.get();
     connections_.emplace(raw, std::move(http));
     connection_count_.fetch_add(1, std::memory_order_relaxed);
+    accepted_total_.fetch_add(1, std::memory_order_relaxed);
   }
 }
 

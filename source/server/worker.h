@@ -48,6 +48,10 @@ class Worker {
   // last one is gone, or at once when `force` is set.
   void postDrain(bool force);
   size_t activeConnections() const { return connection_count_.load(std::memory_order_relaxed); }
+  uint64_t acceptedConnections() const { return accepted_total_.load(std::memory_order_relaxed); }
+  uint64_t totalRequests() const { return requests_total_.load(std::memory_order_relaxed); }
+  // Worker thread only.
+  void countRequest() { requests_total_.fetch_add(1, std::memory_order_relaxed); }
 
   // Worker thread only.
   uv_loop_t* loop() { return &loop_; }
@@ -106,6 +110,8 @@ class Worker {
   std::unique_ptr<ClientTimeouts> timeouts_;
   absl::flat_hash_map<HttpConnection*, std::unique_ptr<HttpConnection>> connections_;
   std::atomic<size_t> connection_count_{0};
+  std::atomic<uint64_t> accepted_total_{0};
+  std::atomic<uint64_t> requests_total_{0};
   std::vector<std::unique_ptr<ActiveStream>> deferred_streams_;
   std::vector<std::unique_ptr<HttpConnection>> deferred_connections_;
   bool draining_ = false;

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace portico::upstream {
@@ -63,6 +64,10 @@ void Resolver::onResolved(uv_getaddrinfo_t* request, int status, addrinfo* addre
     }
   }
   uv_freeaddrinfo(addresses);
+  // IPv4 first, as Kong's resolver asks for A records before AAAA: "localhost" must not land on
+  // ::1 where the upstream only listens on 127.0.0.1.
+  std::stable_partition(entry.addresses.begin(), entry.addresses.end(),
+                        [](const sockaddr_storage& a) { return a.ss_family == AF_INET; });
   if (status == UV_EAI_NONAME || status == UV_EAI_NODATA ||
       (status == 0 && entry.addresses.empty())) {
     result.outcome = Outcome::kNameError;
