@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "source/common/log/logger.h"
 #include "source/common/network/handle.h"
 #include "source/server/access_log.h"
 #include "source/server/declarative_source.h"
@@ -72,6 +73,12 @@ absl::Status Server::start() {
   if (!lock.ok()) {
     return lock.status();
   }
+  const std::string& error_log = bootstrap_.error_log();
+  log::configure(error_log.empty() || error_log.front() == '/' || error_log == "stderr" ||
+                         error_log == "stdout"
+                     ? error_log
+                     : absl::StrCat(bootstrap_.prefix(), "/", error_log),
+                 log::parseLevel(bootstrap_.log_level()));
   std::string log_error;
   settings_.access_log_fd = openAccessLog(bootstrap_.access_log(), bootstrap_.prefix(), &log_error);
   if (!log_error.empty()) {
@@ -160,8 +167,8 @@ absl::Status Server::openListeners() {
   std::vector<std::vector<ListenSocket>> per_worker(worker_count);
   for (const config::v1::Listener& listener : bootstrap_.proxy_listen()) {
     if (listener.ssl()) {
-      std::cerr << "[warn] proxy_listen " << listener.address() << ":" << listener.port()
-                << " ssl: TLS termination is not available yet; listener skipped" << std::endl;
+      log::warn(absl::StrCat("proxy_listen ", listener.address(), ":", listener.port(),
+                             " ssl: TLS termination is not available yet; listener skipped"));
       continue;
     }
     for (uint32_t i = 0; i < worker_count; ++i) {
@@ -229,19 +236,17 @@ void Server::reloadFromFile() {
   absl::StatusOr<std::shared_ptr<const config::v1::DeclarativeConfig>> config =
       loadDeclarativeFile(bootstrap_.declarative_config());
   if (!config.ok()) {
-    std::cerr << "[error] reload refused, the running config keeps serving: error parsing "
-                 "declarative config file "
-              << bootstrap_.declarative_config() << ":\n"
-              << config.status().message() << std::endl;
+    log::error(absl::StrCat(
+        "reload refused, the running config keeps serving: error parsing declarative config file ",
+        bootstrap_.declarative_config(), ":\n", config.status().message()));
     return;
   }
   if (absl::Status status = config_->apply(std::move(*config)); !status.ok()) {
-    std::cerr << "[error] reload refused, the running config keeps serving: " << status.message()
-              << std::endl;
+    log::error(
+        absl::StrCat("reload refused, the running config keeps serving: ", status.message()));
     return;
   }
-  std::cerr << "[notice] configuration reloaded from " << bootstrap_.declarative_config()
-            << std::endl;
+  log::notice(absl::StrCat("configuration reloaded from ", bootstrap_.declarative_config()));
 }
 
 void Server::beginShutdown() {

@@ -195,7 +195,6 @@ void Worker::onMessage() {
     draining_ = true;
     connections_.clear();
     connection_count_.store(0, std::memory_order_relaxed);
-    finished_ = false;
     beginDrain();
     return;
   }

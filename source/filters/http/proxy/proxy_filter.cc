@@ -1,6 +1,8 @@
 #include "source/filters/http/proxy/proxy_filter.h"
 
+#include "absl/strings/str_cat.h"
 #include "source/common/http/serializer.h"
+#include "source/common/log/logger.h"
 #include "source/filters/http/proxy/upstream_request.h"
 #include "source/http/stream_context.h"
 
@@ -282,7 +284,7 @@ void ProxyFilter::onTimeout() {
   }
 }
 
-void ProxyFilter::fail(Failure failure, const std::string&) {
+void ProxyFilter::fail(Failure failure, const std::string& detail) {
   const bool before_request_sent = phase_ == Phase::kResolving || phase_ == Phase::kConnecting;
   timer_.disarm();
   connection_.reset();
@@ -295,6 +297,11 @@ void ProxyFilter::fail(Failure failure, const std::string&) {
     return;
   }
   phase_ = Phase::kDone;
+  const http::StreamContext& context = callbacks_->context();
+  const config::v1::Service& service = *context.service->service;
+  log::error(absl::StrCat(failure == Failure::kTimeout ? "upstream timed out" : "upstream failed",
+                          " (", detail, ") while talking to ", service.host(), ":", service.port(),
+                          ", request_id: ", context.request_id));
   switch (failure) {
     case Failure::kNameError:
       callbacks_->sendLocalReply(503, "name resolution failed", {});
