@@ -1,6 +1,8 @@
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "source/config/declarative/common_fields.h"
 #include "source/config/declarative/entity_schemas.h"
@@ -9,16 +11,28 @@ namespace portico::config::declarative {
 namespace {
 
 // What lua-resty-openssl's pkey.new accepts as a key: a PEM public or private key.
+// The issue asks for a PEM public key or an X.509 certificate (whose public key is used); Kong
+// also takes a private key and uses its public half.
 bool parsesAsKey(const std::string& pem) {
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
-  if (key == nullptr) {
+  auto read = [&pem](auto reader) {
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    auto* result = reader(bio, nullptr, nullptr, nullptr);
     BIO_free(bio);
-    bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-    key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+    return result;
+  };
+  if (EVP_PKEY* key = read(PEM_read_bio_PUBKEY)) {
+    EVP_PKEY_free(key);
+    return true;
   }
-  BIO_free(bio);
+  if (X509* certificate = read(PEM_read_bio_X509)) {
+    EVP_PKEY* key = X509_get_pubkey(certificate);
+    X509_free(certificate);
+    EVP_PKEY_free(key);
+    return key != nullptr;
+  }
+  EVP_PKEY* key = read(PEM_read_bio_PrivateKey);
   EVP_PKEY_free(key);
+  ERR_clear_error();
   return key != nullptr;
 }
 

@@ -1,6 +1,7 @@
 #include "source/filters/http/jwt/schema.h"
 
 #include "nlohmann/json.hpp"
+#include "source/filters/http/jwt/jwks.h"
 
 namespace portico::filters::http::jwt {
 namespace {
@@ -9,6 +10,21 @@ using config::schema::EntityCheck;
 using config::schema::Field;
 using config::schema::Match;
 using config::schema::Record;
+
+std::optional<std::string> checkJwks(const nlohmann::json& value) {
+  absl::StatusOr<JwksConstSharedPtr> jwks = Jwks::parse(value.get<std::string>());
+  if (!jwks.ok()) {
+    return std::string(jwks.status().message());
+  }
+  return std::nullopt;
+}
+
+Field claimHeaderField() {
+  Record mapping;
+  mapping.add("claim", Field::string().required())
+      .add("header", Field::string().required().lenMin(1));
+  return Field::record(std::move(mapping));
+}
 
 Field configField() {
   Record config;
@@ -23,7 +39,15 @@ Field configField() {
       .add("maximum_expiration", Field::number().defaultTo(0).between(0, 31536000))
       .add("header_names",
            Field::set(Field::string()).defaultTo(nlohmann::json::array({"authorization"})))
-      .add("realm", Field::string());
+      .add("realm", Field::string())
+      // Beyond Kong; every default leaves Kong's behaviour unchanged.
+      .add("jwks", Field::string().check(checkJwks))
+      .add("jwks_file", Field::string().startsWith("/"))
+      .add("allowed_issuers", Field::set(Field::string()))
+      .add("allowed_audiences", Field::set(Field::string()))
+      .add("required_claims", Field::set(Field::string()))
+      .add("leeway", Field::integer().defaultTo(0).between(0, 300))
+      .add("claims_to_headers", Field::array(claimHeaderField()));
   return Field::record(std::move(config));
 }
 

@@ -4,7 +4,9 @@
 
 namespace portico::filters::http::jwt {
 
-// The jwt plugin's config (kong/plugins/jwt/schema.lua). jwt cannot be scoped to a consumer.
+// The jwt plugin's config (kong/plugins/jwt/schema.lua), plus Portico's fields, whose defaults keep
+// Kong's behaviour: jwks / jwks_file (keys by `kid`), allowed_issuers, allowed_audiences,
+// required_claims, leeway, claims_to_headers. jwt cannot be scoped to a consumer.
 class JwtSchema : public config::schema::RecordPluginSchema {
  public:
   static constexpr int kPriority = 1450;

@@ -86,7 +86,10 @@ Field configField() {
       .add("hide_client_headers", Field::boolean().required().defaultTo(false))
       .add("error_code", Field::number().defaultTo(429).gt(0))
       .add("error_message", Field::string().defaultTo("API rate limit exceeded"))
-      .add("sync_rate", Field::number().required().defaultTo(kSyncRateRealtime));
+      .add("sync_rate", Field::number().required().defaultTo(kSyncRateRealtime))
+      // Portico's: `sliding` estimates the rate over the last full period (the previous window
+      // weighted by its overlap), so a client cannot send twice the limit across a boundary.
+      .add("window_type", Field::string().defaultTo("fixed").oneOf({"fixed", "sliding"}));
   config.addShorthand("redis_host", Field::string(), {"redis", "host"})
       .addShorthand("redis_port", Field::integer(), {"redis", "port"})
       .addShorthand("redis_password", Field::string().lenMin(0), {"redis", "password"})

@@ -31,8 +31,39 @@ TEST_F(JwtSchemaTest, EmptyConfigIsValidAndGetsEveryDefault) {
     "run_on_preflight": true,
     "maximum_expiration": 0,
     "header_names": ["authorization"],
-    "realm": null
+    "realm": null,
+    "jwks": null,
+    "jwks_file": null,
+    "allowed_issuers": null,
+    "allowed_audiences": null,
+    "required_claims": null,
+    "leeway": 0,
+    "claims_to_headers": null
   })"));
+}
+
+TEST_F(JwtSchemaTest, PorticoFieldsAreValidated) {
+  json config = {{"jwks", "{}"},
+                 {"jwks_file", "relative.json"},
+                 {"leeway", 301},
+                 {"claims_to_headers", {{{"claim", "sub"}}}}};
+  EXPECT_EQ(validate(config), json::parse(R"({"config": {
+    "jwks": "a JWKS must be a JSON object with a 'keys' array",
+    "jwks_file": "should start with: /",
+    "leeway": "value should be between 0 and 300",
+    "claims_to_headers": [{"header": "required field missing"}]}})"));
+}
+
+TEST_F(JwtSchemaTest, PorticoFieldsKeepValidValues) {
+  json config = {{"jwks", R"({"keys": []})"},
+                 {"allowed_issuers", {"https://idp.test/"}},
+                 {"allowed_audiences", {"orders"}},
+                 {"required_claims", {"sub"}},
+                 {"leeway", 30},
+                 {"claims_to_headers", {{{"claim", "sub"}, {"header", "X-User"}}}}};
+  EXPECT_TRUE(validate(config).is_null());
+  EXPECT_EQ(config["claims_to_headers"], json::parse(R"([{"claim": "sub", "header": "X-User"}])"));
+  EXPECT_EQ(config["leeway"], 30);
 }
 
 TEST_F(JwtSchemaTest, GivenValuesAreKept) {

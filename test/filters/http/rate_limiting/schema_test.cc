@@ -38,7 +38,8 @@ TEST_F(RateLimitingSchemaTest, MinuteAloneIsValidAndGetsEveryDefault) {
     "hide_client_headers": false,
     "error_code": 429,
     "error_message": "API rate limit exceeded",
-    "sync_rate": -1
+    "sync_rate": -1,
+    "window_type": "fixed"
   })"));
 }
 

@@ -1,0 +1,206 @@
+#include "source/filters/http/jwt/authenticator.h"
+
+#include "absl/strings/str_cat.h"
+#include "source/filters/http/jwt/verifier.h"
+
+namespace portico::filters::http::jwt {
+namespace {
+
+using nlohmann::json;
+
+// Kong reads the key claim as `claims[k] or header[k]`: a missing claim or `false` falls through
+// to the JOSE header.
+const json* keyClaim(const Token& token, const std::string& name) {
+  for (const json* source : {&token.claims, &token.header}) {
+    const auto it = source->find(name);
+    if (it != source->end() && !(it->is_boolean() && !it->get<bool>())) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<double> numericExp(const json& claims) {
+  const auto it = claims.find("exp");
+  if (it == claims.end() || !it->is_number()) {
+    return std::nullopt;
+  }
+  return it->get<double>();
+}
+
+}  // namespace
+
+Authenticator::Authenticator(const PluginConfig& config, CredentialStoreConstSharedPtr store,
+                             JwksConstSharedPtr jwks)
+    : extractor_(config.sources),
+      key_claim_name_(config.key_claim_name),
+      secret_is_base64_(config.secret_is_base64),
+      claims_(config.claims),
+      store_(std::move(store)),
+      jwks_(std::move(jwks)) {
+  if (config.realm) {
+    www_authenticate_ = absl::StrCat("Bearer realm=\"", *config.realm, "\"");
+    www_authenticate_error_ =
+        absl::StrCat("Bearer realm=\"", *config.realm, "\", error=\"invalid_token\"");
+  } else {
+    www_authenticate_ = "Bearer";
+    www_authenticate_error_ = "Bearer error=\"invalid_token\"";
+  }
+}
+
+AuthResult Authenticator::reject(std::string message, bool with_error) const {
+  AuthResult result;
+  result.kind = AuthResult::Kind::kRejected;
+  result.body = {{"message", std::move(message)}};
+  result.www_authenticate = with_error ? www_authenticate_error_ : www_authenticate_;
+  return result;
+}
+
+AuthResult Authenticator::rejectWithErrors(json errors) const {
+  AuthResult result;
+  result.kind = AuthResult::Kind::kRejected;
+  result.body = std::move(errors);
+  result.www_authenticate = www_authenticate_error_;
+  return result;
+}
+
+AuthResult Authenticator::authenticate(const portico::http::HeaderMap& headers,
+                                       std::string_view raw_query, int64_t now,
+                                       VerifiedTokenCache& cache) const {
+  ExtractedToken extracted = extractor_.extract(headers, raw_query);
+  switch (extracted.kind) {
+    case ExtractedToken::Kind::kNone:
+      return reject("Unauthorized", false);
+    case ExtractedToken::Kind::kMultiple:
+      return reject("Multiple tokens provided", true);
+    case ExtractedToken::Kind::kUnrecognizable:
+      return reject("Unrecognizable token", true);
+    case ExtractedToken::Kind::kOne:
+      break;
+  }
+  std::variant<Token, TokenError> parsed = parseToken(extracted.token);
+  if (const TokenError* error = std::get_if<TokenError>(&parsed)) {
+    return reject(absl::StrCat("Bad token; ", std::string(tokenErrorText(*error))), true);
+  }
+  Token& token = std::get<Token>(parsed);
+
+  const json* key = keyClaim(token, key_claim_name_);
+  if (key == nullptr) {
+    return reject(absl::StrCat("No mandatory '", key_claim_name_, "' in claims"), true);
+  }
+  // Kong answers 500 for a key claim that is not a string (null, a number, an object): a client's
+  // malformed token, so a 401 here.
+  if (!key->is_string() || key->get_ref<const std::string&>().empty()) {
+    return reject(absl::StrCat("Invalid '", key_claim_name_, "' in claims"), true);
+  }
+  const std::string& key_value = key->get_ref<const std::string&>();
+  const Credential* credential = store_->findByKey(key_value);
+  if (credential == nullptr) {
+    return reject(absl::StrCat("No credentials found for given '", key_claim_name_, "'"), true);
+  }
+  if (token.algorithm != credential->algorithm) {
+    return reject("Invalid algorithm", true);
+  }
+  if (std::optional<AuthResult> failure =
+          verifySignature(token, *credential, extracted.token, now, cache)) {
+    return std::move(*failure);
+  }
+
+  if (json errors = verifyRegisteredClaims(token.claims, claims_, now); !errors.is_null()) {
+    return rejectWithErrors(std::move(errors));
+  }
+  if (json errors = checkMaximumExpiration(token.claims, claims_, now); !errors.is_null()) {
+    return rejectWithErrors(std::move(errors));
+  }
+  if (json errors = checkClaimPolicy(token.claims, claims_); !errors.is_null()) {
+    return rejectWithErrors(std::move(errors));
+  }
+  if (credential->consumer == nullptr) {
+    AuthResult result;
+    result.kind = AuthResult::Kind::kRejected;
+    result.body = {{"message", absl::StrCat("Could not find consumer for '", key_claim_name_, "=",
+                                            key_value, "'")}};
+    return result;
+  }
+  AuthResult result;
+  result.kind = AuthResult::Kind::kAuthenticated;
+  result.credential = credential;
+  result.token = std::move(extracted.token);
+  result.claims = std::move(token.claims);
+  return result;
+}
+
+const Jwk* Authenticator::jwkFor(const Token& token) const {
+  if (jwks_ == nullptr) {
+    return nullptr;
+  }
+  const auto kid = token.header.find("kid");
+  if (kid == token.header.end() || !kid->is_string()) {
+    return nullptr;
+  }
+  return jwks_->find(kid->get_ref<const std::string&>());
+}
+
+std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
+                                                         const Credential& credential,
+                                                         const std::string& raw, int64_t now,
+                                                         VerifiedTokenCache& cache) const {
+  const bool hmac = familyOf(token.algorithm) == AlgorithmFamily::kHmac;
+  if (const Jwk* jwk = jwkFor(token)) {
+    // The identity provider's key for this `kid` replaces the credential's own; it must be of the
+    // kind the algorithm needs, so that no token can pick HMAC over a public key.
+    const bool fits =
+        (!jwk->algorithm || *jwk->algorithm == token.algorithm) &&
+        (hmac ? jwk->secret.has_value() : keyFitsAlgorithm(token.algorithm, jwk->key.get()));
+    if (!fits) {
+      return reject("Invalid algorithm", true);
+    }
+    const bool valid =
+        hmac ? verifyHmac(token.algorithm, *jwk->secret, token.signing_input, token.signature)
+             : verifyPublicKey(token, jwk->key, raw, now, cache);
+    if (!valid) {
+      return reject("Invalid signature", true);
+    }
+    return std::nullopt;
+  }
+  if (hmac) {
+    const std::string* secret = &credential.entity->secret();
+    if (secret_is_base64_) {
+      if (!credential.decoded_secret) {
+        return reject("Invalid key/secret", true);
+      }
+      secret = &*credential.decoded_secret;
+    }
+    if (!verifyHmac(token.algorithm, *secret, token.signing_input, token.signature)) {
+      return reject("Invalid signature", true);
+    }
+    return std::nullopt;
+  }
+  if (credential.public_key_invalid) {
+    AuthResult result;
+    result.kind = AuthResult::Kind::kServerError;
+    return result;
+  }
+  if (credential.public_key == nullptr) {
+    return reject("Invalid key/secret", true);
+  }
+  if (!verifyPublicKey(token, credential.public_key, raw, now, cache)) {
+    return reject("Invalid signature", true);
+  }
+  return std::nullopt;
+}
+
+bool Authenticator::verifyPublicKey(const Token& token, const PublicKeySharedPtr& key,
+                                    const std::string& raw, int64_t now,
+                                    VerifiedTokenCache& cache) const {
+  if (cache.contains(raw, key.get(), now)) {
+    return true;
+  }
+  if (!verifyWithKey(token.algorithm, key.get(), token.signing_input, token.signature)) {
+    return false;
+  }
+  cache.insert(raw, key, numericExp(token.claims));
+  return true;
+}
+
+}  // namespace portico::filters::http::jwt

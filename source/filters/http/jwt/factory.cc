@@ -1,0 +1,39 @@
+#include "source/filters/http/jwt/factory.h"
+
+#include "source/filters/http/jwt/filter_config.h"
+#include "source/filters/http/jwt/plugin_config.h"
+
+namespace portico::filters::http::jwt {
+
+absl::StatusOr<portico::http::FilterConfigConstSharedPtr> JwtFilterFactory::compile(
+    const google::protobuf::Struct& config,
+    const portico::http::FilterFactoryContext& context) const {
+  absl::StatusOr<PluginConfig> parsed = parsePluginConfig(config);
+  if (!parsed.ok()) {
+    return parsed.status();
+  }
+  absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> compiled =
+      JwtFilterConfig::create(*parsed, storeFor(context.config));
+  if (!compiled.ok()) {
+    return compiled.status();
+  }
+  return portico::http::FilterConfigConstSharedPtr(std::move(*compiled));
+}
+
+CredentialStoreConstSharedPtr JwtFilterFactory::storeFor(
+    const config::v1::DeclarativeConfig& config) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (last_config_ == &config) {
+    if (CredentialStoreConstSharedPtr store = last_store_.lock()) {
+      return store;
+    }
+  }
+  CredentialStoreConstSharedPtr store = CredentialStore::build(config);
+  last_config_ = &config;
+  last_store_ = store;
+  return store;
+}
+
+static const portico::http::RegisterFilterFactory<JwtFilterFactory> kRegister;
+
+}  // namespace portico::filters::http::jwt

@@ -1,0 +1,108 @@
+#include "source/filters/http/jwt/token_extractor.h"
+
+#include <algorithm>
+
+#include "source/filters/http/jwt/uri_args.h"
+
+namespace portico::filters::http::jwt {
+namespace {
+
+std::string_view trimSpaces(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// nginx's $cookie_<name>: the first cookie of that name (case-insensitive) over every Cookie line.
+std::string_view findCookie(const portico::http::HeaderMap& headers, std::string_view name) {
+  for (const auto& [header, value] : headers.entries()) {
+    if (!portico::http::equalsIgnoreCase(header, "cookie")) {
+      continue;
+    }
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const size_t end = rest.find(';');
+      std::string_view pair = trimSpaces(rest.substr(0, end));
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      const size_t equals = pair.find('=');
+      if (equals != std::string_view::npos &&
+          portico::http::equalsIgnoreCase(trimSpaces(pair.substr(0, equals)), name)) {
+        return trimSpaces(pair.substr(equals + 1));
+      }
+    }
+  }
+  return {};
+}
+
+// Kong collects tokens in a Lua set; the flag stands for a valueless query parameter (`true`).
+class TokenSet {
+ public:
+  void add(std::string_view token) {
+    if (!token.empty() && std::find(tokens_.begin(), tokens_.end(), token) == tokens_.end()) {
+      tokens_.emplace_back(token);
+    }
+  }
+  void addFlag() { has_flag_ = true; }
+
+  ExtractedToken result() && {
+    ExtractedToken out;
+    const size_t distinct = tokens_.size() + (has_flag_ ? 1 : 0);
+    if (distinct == 0) {
+      out.kind = ExtractedToken::Kind::kNone;
+    } else if (distinct > 1) {
+      out.kind = ExtractedToken::Kind::kMultiple;
+    } else if (has_flag_) {
+      out.kind = ExtractedToken::Kind::kUnrecognizable;
+    } else {
+      out.kind = ExtractedToken::Kind::kOne;
+      out.token = std::move(tokens_.front());
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::string> tokens_;
+  bool has_flag_ = false;
+};
+
+}  // namespace
+
+TokenExtractor::TokenExtractor(TokenSources sources)
+    : sources_(std::move(sources)), bearer_(std::make_unique<RE2>(R"(\s*[Bb]earer\s+(.+))")) {}
+
+ExtractedToken TokenExtractor::extract(const portico::http::HeaderMap& headers,
+                                       std::string_view raw_query) const {
+  TokenSet tokens;
+  if (!sources_.uri_param_names.empty() && !raw_query.empty()) {
+    const std::vector<UriArg> args = parseUriArgs(raw_query);
+    for (const std::string& name : sources_.uri_param_names) {
+      for (const UriArg& arg : args) {
+        if (arg.name != name) {
+          continue;
+        }
+        if (arg.value) {
+          tokens.add(*arg.value);
+        } else {
+          tokens.addFlag();
+        }
+      }
+    }
+  }
+  for (const std::string& name : sources_.cookie_names) {
+    tokens.add(findCookie(headers, name));
+  }
+  for (const std::string& name : sources_.header_names) {
+    const std::string* value = headers.get(name);
+    std::string token;
+    if (value != nullptr && RE2::PartialMatch(*value, *bearer_, &token)) {
+      tokens.add(token);
+    }
+  }
+  return std::move(tokens).result();
+}
+
+}  // namespace portico::filters::http::jwt

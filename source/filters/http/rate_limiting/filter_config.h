@@ -1,0 +1,47 @@
+#pragma once
+
+#include <uv.h>
+
+#include <functional>
+
+#include "source/filters/http/rate_limiting/clock.h"
+#include "source/filters/http/rate_limiting/config.h"
+#include "source/filters/http/rate_limiting/local_counters.h"
+#include "source/filters/http/rate_limiting/redis_client.h"
+#include "source/filters/http/rate_limiting/throttled_log.h"
+#include "source/http/filter_factory.h"
+
+namespace portico::filters::http::rate_limiting {
+
+// The Redis client of the calling worker for some settings (RedisClient::forLoop in the server).
+using RedisClientLookup = std::function<RedisClient&(uv_loop_t*, const RedisSettings&)>;
+
+// One rate-limiting plugin instance, compiled once per snapshot and shared by every worker. The
+// counters are not in here: they outlive the snapshot (the local table, or Redis).
+class RateLimitingFilterConfig : public portico::http::FilterConfig {
+ public:
+  RateLimitingFilterConfig(RateLimitConfig config, const Clock& clock, LocalCounterTable& table,
+                           ThrottledLog& failure_log, RedisClientLookup redis_clients)
+      : config_(std::move(config)),
+        clock_(clock),
+        table_(table),
+        failure_log_(failure_log),
+        redis_clients_(std::move(redis_clients)) {}
+
+  portico::http::HttpFilterPtr createFilter() const override;
+
+  const RateLimitConfig& config() const { return config_; }
+  const Clock& clock() const { return clock_; }
+  LocalCounterTable& table() const { return table_; }
+  ThrottledLog& failureLog() const { return failure_log_; }
+  RedisClient& redisClient(uv_loop_t* loop) const { return redis_clients_(loop, config_.redis); }
+
+ private:
+  RateLimitConfig config_;
+  const Clock& clock_;
+  LocalCounterTable& table_;
+  ThrottledLog& failure_log_;
+  RedisClientLookup redis_clients_;
+};
+
+}  // namespace portico::filters::http::rate_limiting
