@@ -36,6 +36,10 @@ class StreamCallbacks {
   // Terminal filters: send the response head / body downstream.
   virtual void encodeHeaders(MessageHead& head, bool end_stream) = 0;
   virtual void encodeData(const char* data, size_t length, bool end_stream) = 0;
+  // Terminal filters: while corked, response bytes collect in memory and leave in one write when
+  // uncorked (or when the response ends), so a head and body parsed from one upstream read go to
+  // the client in one syscall.
+  virtual void corkDownstream(bool corked) = 0;
   // Terminal filters: the downstream write buffer is full (or drained again); stop (or resume)
   // producing. The terminal filter learns of it through onDownstreamWatermark.
   virtual bool downstreamAboveHighWatermark() const = 0;

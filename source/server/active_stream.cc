@@ -403,6 +403,7 @@ void ActiveStream::finishResponse() {
   for (auto& filter : filters_) {
     filter->onComplete();
   }
+  corkDownstream(false);  // the bytes must leave before the connection moves to the next request
   if (AccessLogWriter* log = connection_.accessLog()) {
     log->log(request_, context_, response_status_, response_bytes_, now());
   }
@@ -411,7 +412,19 @@ void ActiveStream::finishResponse() {
 
 void ActiveStream::writeDownstream(std::string_view data) {
   response_bytes_ += data.size();
+  if (corked_) {
+    corked_bytes_.append(data);
+    return;
+  }
   connection_.write(data);
+}
+
+void ActiveStream::corkDownstream(bool corked) {
+  corked_ = corked;
+  if (!corked && !corked_bytes_.empty()) {
+    connection_.write(corked_bytes_);
+    corked_bytes_.clear();
+  }
 }
 
 }  // namespace portico::server

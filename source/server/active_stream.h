@@ -46,6 +46,7 @@ class ActiveStream : public http::StreamCallbacks {
   void sendResponse(int status, http::HeaderMap headers, std::string body) override;
   void encodeHeaders(http::MessageHead& head, bool end_stream) override;
   void encodeData(const char* data, size_t length, bool end_stream) override;
+  void corkDownstream(bool corked) override;
   bool downstreamAboveHighWatermark() const override;
   void requestBodyReadEnable(bool enabled) override;
 
@@ -73,6 +74,8 @@ class ActiveStream : public http::StreamCallbacks {
   uint64_t request_body_bytes_ = 0;
   uint64_t response_bytes_ = 0;
   int response_status_ = 0;
+  bool corked_ = false;
+  std::string corked_bytes_;
   bool request_complete_ = false;
   bool response_started_ = false;
   bool response_complete_ = false;

@@ -165,6 +165,14 @@ void ProxyFilter::onData(const char* data, size_t length) {
   if (request_sent_) {
     timer_.arm(callbacks_->context().service->service->read_timeout());
   }
+  // Whatever this read produces (head, body, end) leaves in one downstream write.
+  http::StreamCallbacks* stream = callbacks_;
+  stream->corkDownstream(true);
+  parseResponse(data, length);
+  stream->corkDownstream(false);
+}
+
+void ProxyFilter::parseResponse(const char* data, size_t length) {
   while (length > 0 && parser_ != nullptr) {
     const http::Parser::Result result = parser_->execute(data, length);
     if (result.outcome == http::Parser::Outcome::kError) {

@@ -47,6 +47,7 @@ class ProxyFilter : public http::HttpFilter,
   void startAttempt();
   void connectTo(const sockaddr* address);
   void sendRequest();
+  void parseResponse(const char* data, size_t length);
   void writeBody(const std::string& chunk, bool end_stream);
   void requestFullySent();
   void onTimeout();

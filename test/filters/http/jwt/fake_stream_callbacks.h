@@ -33,6 +33,7 @@ class FakeStreamCallbacks : public portico::http::StreamCallbacks {
   }
   void encodeHeaders(portico::http::MessageHead&, bool) override {}
   void encodeData(const char*, size_t, bool) override {}
+  void corkDownstream(bool) override {}
   bool downstreamAboveHighWatermark() const override { return false; }
   void requestBodyReadEnable(bool) override {}
 

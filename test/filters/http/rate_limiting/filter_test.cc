@@ -41,6 +41,7 @@ class FakeStream : public portico::http::StreamCallbacks {
   void sendResponse(int, HeaderMap, std::string) override {}
   void encodeHeaders(MessageHead&, bool) override {}
   void encodeData(const char*, size_t, bool) override {}
+  void corkDownstream(bool) override {}
   bool downstreamAboveHighWatermark() const override { return false; }
   void requestBodyReadEnable(bool) override {}
 
