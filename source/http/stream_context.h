@@ -34,7 +34,8 @@ struct StreamContext {
 
   // Set by authentication filters.
   const config::v1::Consumer* consumer = nullptr;
-  std::string credential_identifier;
+  std::string credential_identifier;  // X-Credential-Identifier (for jwt: the key)
+  std::string credential_id;          // the credential entity's id (Kong's get_credential().id)
 
   // Milliseconds on the loop's clock.
   uint64_t start_ms = 0;

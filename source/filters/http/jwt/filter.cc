@@ -91,6 +91,7 @@ void JwtFilter::authenticated(portico::http::MessageHead& request, const AuthRes
   portico::http::StreamContext& context = callbacks_->context();
   context.consumer = credential.consumer;
   context.credential_identifier = credential.entity->key();
+  context.credential_id = credential.entity->id();
 }
 
 FilterStatus JwtFilter::anonymous(portico::http::MessageHead& request) {
@@ -105,6 +106,7 @@ FilterStatus JwtFilter::anonymous(portico::http::MessageHead& request) {
   portico::http::StreamContext& context = callbacks_->context();
   context.consumer = consumer;
   context.credential_identifier.clear();
+  context.credential_id.clear();
   return FilterStatus::kContinue;
 }
 

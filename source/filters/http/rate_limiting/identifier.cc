@@ -10,13 +10,13 @@ std::string requestIdentifier(const RateLimitConfig& config,
       if (context.consumer != nullptr) {
         return context.consumer->id();
       }
-      if (!context.credential_identifier.empty()) {
-        return context.credential_identifier;
+      if (!context.credential_id.empty()) {
+        return context.credential_id;
       }
       break;
     case LimitBy::kCredential:
-      if (!context.credential_identifier.empty()) {
-        return context.credential_identifier;
+      if (!context.credential_id.empty()) {
+        return context.credential_id;
       }
       break;
     case LimitBy::kService:

@@ -37,7 +37,8 @@ TEST_F(IdentifierTest, IpIsTheClientAddress) { EXPECT_EQ(identify(LimitBy::kIp),
 
 TEST_F(IdentifierTest, ConsumerThenCredentialThenIp) {
   EXPECT_EQ(identify(LimitBy::kConsumer), "10.0.0.7");
-  context_.credential_identifier = "credential-1";
+  context_.credential_identifier = "the-jwt-key";
+  context_.credential_id = "credential-1";
   EXPECT_EQ(identify(LimitBy::kConsumer), "credential-1");
   context_.consumer = &consumer_;
   EXPECT_EQ(identify(LimitBy::kConsumer), "consumer-1");
@@ -46,8 +47,9 @@ TEST_F(IdentifierTest, ConsumerThenCredentialThenIp) {
 TEST_F(IdentifierTest, CredentialFallsBackToIp) {
   context_.consumer = &consumer_;
   EXPECT_EQ(identify(LimitBy::kCredential), "10.0.0.7");
-  context_.credential_identifier = "credential-1";
-  EXPECT_EQ(identify(LimitBy::kCredential), "credential-1");
+  context_.credential_identifier = "the-jwt-key";
+  context_.credential_id = "credential-1";
+  EXPECT_EQ(identify(LimitBy::kCredential), "credential-1");  // the id, as Kong keys it
 }
 
 TEST_F(IdentifierTest, ServiceIsTheMatchedServiceOrTheIpOnServicelessRoutes) {
