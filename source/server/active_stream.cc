@@ -4,8 +4,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "source/common/http/error_body.h"
+#include "source/common/http/hop_by_hop.h"
 #include "source/common/http/serializer.h"
 #include "source/server/access_log.h"
 #include "source/server/http_connection.h"
@@ -13,32 +13,13 @@
 namespace portico::server {
 namespace {
 
-// Response headers that describe one hop, never forwarded (RFC 9110 §7.6.1).
-bool isHopByHop(std::string_view name) {
-  static constexpr std::string_view kHopByHop[] = {"connection", "keep-alive", "proxy-connection",
-                                                   "te",         "trailer",    "transfer-encoding",
-                                                   "upgrade"};
-  for (std::string_view hop : kHopByHop) {
-    if (http::equalsIgnoreCase(name, hop)) {
-      return true;
-    }
-  }
-  return false;
-}
-
 void removeHopByHop(http::HeaderMap& headers) {
-  if (const std::string* connection = headers.get("connection")) {
-    std::string listed = *connection;
-    for (absl::string_view token : absl::StrSplit(listed, ',')) {
-      token = absl::StripAsciiWhitespace(token);
-      if (!token.empty()) {
-        headers.remove(std::string_view(token.data(), token.size()));
-      }
-    }
+  for (const std::string& listed : http::connectionListedHeaders(headers)) {
+    headers.remove(listed);
   }
   auto& entries = headers.mutableEntries();
   entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [](const auto& e) { return isHopByHop(e.first); }),
+                               [](const auto& e) { return http::isHopByHopHeader(e.first); }),
                 entries.end());
 }
 

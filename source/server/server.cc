@@ -162,6 +162,15 @@ absl::Status Server::loadInitialConfig() {
   return absl::OkStatus();
 }
 
+template <class Counter>
+uint64_t Server::sumOverWorkers(Counter counter) const {
+  uint64_t total = 0;
+  for (const auto& worker : workers_) {
+    total += ((*worker).*counter)();
+  }
+  return total;
+}
+
 absl::Status Server::openListeners() {
   const uint32_t worker_count = bootstrap_.workers() > 0 ? bootstrap_.workers() : 1;
   std::vector<std::vector<ListenSocket>> per_worker(worker_count);
@@ -185,27 +194,9 @@ absl::Status Server::openListeners() {
   process_.prefix = bootstrap_.prefix();
   process_.declarative_config = bootstrap_.declarative_config();
   process_.bootstrap = &bootstrap_;
-  process_.connections_active = [this] {
-    uint64_t total = 0;
-    for (const auto& worker : workers_) {
-      total += worker->activeConnections();
-    }
-    return total;
-  };
-  process_.connections_accepted = [this] {
-    uint64_t total = 0;
-    for (const auto& worker : workers_) {
-      total += worker->acceptedConnections();
-    }
-    return total;
-  };
-  process_.total_requests = [this] {
-    uint64_t total = 0;
-    for (const auto& worker : workers_) {
-      total += worker->totalRequests();
-    }
-    return total;
-  };
+  process_.connections_active = [this] { return sumOverWorkers(&Worker::activeConnections); };
+  process_.connections_accepted = [this] { return sumOverWorkers(&Worker::acceptedConnections); };
+  process_.total_requests = [this] { return sumOverWorkers(&Worker::totalRequests); };
   admin_api_ = std::make_unique<admin::AdminApi>(
       *config_, process_, [this](std::shared_ptr<const config::v1::DeclarativeConfig> config) {
         return config_->apply(std::move(config));
@@ -273,10 +264,7 @@ void Server::beginShutdown() {
 }
 
 void Server::checkShutdown() {
-  size_t open = 0;
-  for (const auto& worker : workers_) {
-    open += worker->activeConnections();
-  }
+  const uint64_t open = sumOverWorkers(&Worker::activeConnections);
   const bool deadline_passed = uv_now(&loop_) >= shutdown_deadline_ms_;
   if (open > 0 && !deadline_passed) {
     return;

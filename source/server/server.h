@@ -34,6 +34,9 @@ class Server {
   void beginShutdown();
   void checkShutdown();
   std::string pidFile() const;
+  // A Worker counter (e.g. &Worker::totalRequests) added up over every worker.
+  template <class Counter>
+  uint64_t sumOverWorkers(Counter counter) const;
 
   config::v1::Bootstrap bootstrap_;
   ProxySettings settings_;

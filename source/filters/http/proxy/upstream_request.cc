@@ -5,21 +5,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "source/common/http/hop_by_hop.h"
 
 namespace portico::filters {
 namespace {
 
-bool isHopByHopRequestHeader(std::string_view name) {
-  static constexpr std::string_view kHopByHop[] = {
-      "connection", "keep-alive", "proxy-connection",  "proxy", "te",
-      "trailer",    "upgrade",    "transfer-encoding", "host"};
-  for (std::string_view hop : kHopByHop) {
-    if (http::equalsIgnoreCase(name, hop)) {
-      return true;
-    }
-  }
-  return false;
+// Besides the hop-by-hop set: Proxy (httpoxy) is dropped, and Host is rebuilt below.
+bool isDroppedRequestHeader(std::string_view name) {
+  return http::isHopByHopHeader(name) || http::equalsIgnoreCase(name, "proxy") ||
+         http::equalsIgnoreCase(name, "host");
 }
 
 // nginx's $host: the Host header without its port, lower-cased.
@@ -74,19 +68,11 @@ http::MessageHead buildUpstreamRequest(const http::MessageHead& request,
   const http::HeaderMap& in = request.headers;
   http::HeaderMap& out = upstream.headers;
   out.mutableEntries().reserve(in.size() + 10);
-  std::vector<std::string> connection_listed;
-  if (const std::string* connection = in.get("connection")) {
-    for (absl::string_view token : absl::StrSplit(*connection, ',')) {
-      token = absl::StripAsciiWhitespace(token);
-      if (!token.empty()) {
-        connection_listed.emplace_back(token);
-      }
-    }
-  }
+  const std::vector<std::string> connection_listed = http::connectionListedHeaders(in);
   const std::string* client_te = in.get("te");
   const std::string* client_host = in.get("host");
   for (const auto& [name, value] : in.entries()) {
-    if (isHopByHopRequestHeader(name) ||
+    if (isDroppedRequestHeader(name) ||
         std::any_of(connection_listed.begin(), connection_listed.end(),
                     [&name = name](const std::string& listed) {
                       return http::equalsIgnoreCase(name, listed);

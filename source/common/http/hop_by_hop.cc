@@ -1,0 +1,33 @@
+#include "source/common/http/hop_by_hop.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+
+namespace portico::http {
+
+bool isHopByHopHeader(std::string_view name) {
+  static constexpr std::string_view kHopByHop[] = {"connection", "keep-alive", "proxy-connection",
+                                                   "te",         "trailer",    "transfer-encoding",
+                                                   "upgrade"};
+  for (std::string_view hop : kHopByHop) {
+    if (equalsIgnoreCase(name, hop)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> connectionListedHeaders(const HeaderMap& headers) {
+  std::vector<std::string> listed;
+  if (const std::string* connection = headers.get("connection")) {
+    for (absl::string_view token : absl::StrSplit(*connection, ',')) {
+      token = absl::StripAsciiWhitespace(token);
+      if (!token.empty()) {
+        listed.emplace_back(token);
+      }
+    }
+  }
+  return listed;
+}
+
+}  // namespace portico::http
