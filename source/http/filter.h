@@ -9,9 +9,14 @@
 
 #include "source/common/http/message_head.h"
 
+namespace portico::upstream {
+struct Upstreams;
+}
+
 namespace portico::http {
 
 struct StreamContext;
+class HttpFilter;
 
 // What a filter returns from a phase: pass to the next filter, or pause the chain until the
 // filter calls continueRequest() / continueResponse() or answers with sendLocalReply().
@@ -22,6 +27,8 @@ class StreamCallbacks {
  public:
   virtual ~StreamCallbacks() = default;
   virtual uv_loop_t* loop() = 0;
+  // The worker's connection pools and resolver, for filters that call a service themselves.
+  virtual upstream::Upstreams& upstreams() = 0;
   virtual StreamContext& context() = 0;
   // Resume the request chain after a filter returned kStop.
   virtual void continueRequest() = 0;
@@ -45,6 +52,11 @@ class StreamCallbacks {
   virtual bool downstreamAboveHighWatermark() const = 0;
   // Terminal filters: pause or resume reading the request body from the client.
   virtual void requestBodyReadEnable(bool enabled) = 0;
+  // For a filter that answers the request itself (it returns kStop from onRequestHeaders and
+  // never continues): from the return of onRequestHeaders on, the request body goes to
+  // `filter`'s onRequestBody as it arrives, ending with end_stream, and to no later filter. The
+  // filter buffers what it needs; past its limit it answers (413).
+  virtual void takeRequestBody(HttpFilter& filter) = 0;
 };
 
 // One filter instance per stream. Phases follow Kong's: access (request headers and body),

@@ -28,6 +28,11 @@ struct FilterFactoryContext {
   const config::v1::PluginInstance& instance;
   // The whole configuration (consumers and credentials for auth plugins).
   const config::v1::DeclarativeConfig& config;
+  // The main thread's pools and resolver, for plugins that fetch in the background off the
+  // request path (cloud credentials, key sets); nullptr where nothing runs (config validation).
+  upstream::Upstreams* main_thread_upstreams = nullptr;
+  // lua_ssl_trusted_certificate: PEM CAs to trust beyond the system store.
+  std::string_view trusted_ca_pem;
 };
 
 // Turns a plugin's validated config (every default filled in by its schema) into a FilterConfig.

@@ -41,6 +41,9 @@ struct StreamContext {
   uint64_t start_ms = 0;
   uint64_t proxy_start_ms = 0;
   uint64_t upstream_headers_ms = 0;
+  // Time a plugin spent waiting on a service it called to answer the request itself (the Lambda
+  // Invoke call): Kong leaves it out of the response latency it reports.
+  uint64_t excluded_latency_ms = 0;
   bool proxied = false;  // an upstream was contacted (Kong's latency headers differ)
   int upstream_status = 0;
 };

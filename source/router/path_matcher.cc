@@ -2,26 +2,15 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "source/router/regex_syntax.h"
 #include "source/router/string_util.h"
 
 namespace portico::router {
 namespace {
 
-// RE2 (2022) only knows the `(?P<name>` spelling of Kong's `(?<name>`; look-behinds `(?<=`/`(?<!`
-// are left alone (RE2 rejects them, as Rust's regex does).
+// Anchored at the start, as Kong's router anchors regex paths.
 std::string translateRegex(std::string_view kong_path) {
-  std::string_view pattern = kong_path.substr(1);
-  std::string out = "^";
-  out.reserve(pattern.size() + 8);
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    out += pattern[i];
-    if (startsWith(pattern.substr(i), "(?<") && i + 3 < pattern.size() && pattern[i + 3] != '=' &&
-        pattern[i + 3] != '!') {
-      out += "?P<";
-      i += 2;
-    }
-  }
-  return out;
+  return "^" + toRe2Syntax(kong_path.substr(1));
 }
 
 }  // namespace

@@ -43,6 +43,8 @@ ActiveStream::~ActiveStream() {
 
 uv_loop_t* ActiveStream::loop() { return connection_.loop(); }
 
+upstream::Upstreams& ActiveStream::upstreams() { return connection_.upstreams(); }
+
 uint64_t ActiveStream::now() const { return uv_now(connection_.loop()); }
 
 void ActiveStream::start() {
@@ -112,6 +114,9 @@ void ActiveStream::runRequestHeaders() {
     const bool end_stream = !request_.hasRequestBody();
     if (current.onRequestHeaders(request_, end_stream) == http::FilterStatus::kStop ||
         response_started_) {
+      if (body_taker_ == &current && !response_started_) {
+        flushPendingBody();
+      }
       return;
     }
   }
@@ -122,14 +127,7 @@ void ActiveStream::runRequestHeaders() {
     sendLocalReply(503, "no Service found with those values", {});
     return;
   }
-  if (!sent_continue_ && request_.hasRequestBody()) {
-    if (const std::string* expect = request_.headers.get("expect");
-        expect != nullptr && http::equalsIgnoreCase(*expect, "100-continue") &&
-        !request_.isHttp10()) {
-      connection_.write("HTTP/1.1 100 Continue\r\n\r\n");
-      sent_continue_ = true;
-    }
-  }
+  sendContinueIfExpected();
   request_.headers.remove("expect");
   context_.proxy_start_ms = now();
   http::HttpFilterPtr proxy = connection_.createProxyFilter();
@@ -149,14 +147,38 @@ void ActiveStream::continueRequest() {
   }
 }
 
+void ActiveStream::sendContinueIfExpected() {
+  if (!sent_continue_ && request_.hasRequestBody()) {
+    if (const std::string* expect = request_.headers.get("expect");
+        expect != nullptr && http::equalsIgnoreCase(*expect, "100-continue") &&
+        !request_.isHttp10()) {
+      connection_.write("HTTP/1.1 100 Continue\r\n\r\n");
+      sent_continue_ = true;
+    }
+  }
+}
+
+void ActiveStream::takeRequestBody(http::HttpFilter& filter) {
+  body_taker_ = &filter;
+  sendContinueIfExpected();
+}
+
 void ActiveStream::flushPendingBody() {
   while (!pending_body_.empty() && !response_complete_) {
     std::string chunk = std::move(pending_body_.front());
     pending_body_.pop_front();
     const bool end = pending_body_.empty() && pending_body_end_;
-    runRequestBody(std::move(chunk), end);
+    deliverRequestBody(std::move(chunk), end);
   }
   connection_.requestBodyReadEnable(true);
+}
+
+void ActiveStream::deliverRequestBody(std::string chunk, bool end_stream) {
+  if (body_taker_ != nullptr) {
+    body_taker_->onRequestBody(chunk, end_stream);
+    return;
+  }
+  runRequestBody(std::move(chunk), end_stream);
 }
 
 void ActiveStream::runRequestBody(std::string chunk, bool end_stream) {
@@ -182,14 +204,14 @@ void ActiveStream::onRequestBody(const char* data, size_t length) {
     sendGatewayError(413, "Payload too large");
     return;
   }
-  if (!headers_done_) {
+  if (!headers_done_ && body_taker_ == nullptr) {
     pending_body_.emplace_back(data, length);
     if (pending_body_.size() > 16) {
       connection_.requestBodyReadEnable(false);
     }
     return;
   }
-  runRequestBody(std::string(data, length), false);
+  deliverRequestBody(std::string(data, length), false);
 }
 
 void ActiveStream::onRequestComplete() {
@@ -197,7 +219,7 @@ void ActiveStream::onRequestComplete() {
   if (response_complete_) {
     return;
   }
-  if (!headers_done_) {
+  if (!headers_done_ && body_taker_ == nullptr) {
     pending_body_end_ = true;
     if (pending_body_.empty() && request_.hasRequestBody()) {
       pending_body_.emplace_back();
@@ -205,7 +227,7 @@ void ActiveStream::onRequestComplete() {
     return;
   }
   if (request_.hasRequestBody()) {
-    runRequestBody(std::string(), true);
+    deliverRequestBody(std::string(), true);
   }
 }
 
@@ -235,7 +257,8 @@ void ActiveStream::addResponseHeaders(http::MessageHead& head, bool gateway_gene
       head.headers.set("Server", settings.server_token);
     }
     if (settings.latency_tokens) {
-      head.headers.set("X-Portico-Response-Latency", std::to_string(current - context_.start_ms));
+      head.headers.set("X-Portico-Response-Latency",
+                       std::to_string(current - context_.start_ms - context_.excluded_latency_ms));
     }
   } else {
     if (settings.server_tokens) {

@@ -39,6 +39,7 @@ class ActiveStream : public http::StreamCallbacks {
 
   // http::StreamCallbacks
   uv_loop_t* loop() override;
+  upstream::Upstreams& upstreams() override;
   http::StreamContext& context() override { return context_; }
   void continueRequest() override;
   void sendLocalReply(int status, std::string_view message, http::HeaderMap extra_headers) override;
@@ -49,6 +50,7 @@ class ActiveStream : public http::StreamCallbacks {
   void corkDownstream(bool corked) override;
   bool downstreamAboveHighWatermark() const override;
   void requestBodyReadEnable(bool enabled) override;
+  void takeRequestBody(http::HttpFilter& filter) override;
 
  private:
   void route();
@@ -56,6 +58,8 @@ class ActiveStream : public http::StreamCallbacks {
   void runRequestHeaders();
   void runRequestBody(std::string chunk, bool end_stream);
   void flushPendingBody();
+  void deliverRequestBody(std::string chunk, bool end_stream);
+  void sendContinueIfExpected();
   void addResponseHeaders(http::MessageHead& head, bool gateway_generated);
   void sendError(int status, std::string_view message, http::ErrorFormat format,
                  http::HeaderMap extra_headers);
@@ -71,6 +75,7 @@ class ActiveStream : public http::StreamCallbacks {
   bool headers_done_ = false;  // every filter passed the request-headers phase
   std::deque<std::string> pending_body_;
   bool pending_body_end_ = false;
+  http::HttpFilter* body_taker_ = nullptr;  // see takeRequestBody
   uint64_t request_body_bytes_ = 0;
   uint64_t response_bytes_ = 0;
   int response_status_ = 0;

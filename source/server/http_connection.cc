@@ -49,6 +49,8 @@ HttpConnection::~HttpConnection() = default;
 
 uv_loop_t* HttpConnection::loop() { return worker_.loop(); }
 
+upstream::Upstreams& HttpConnection::upstreams() { return worker_.upstreams(); }
+
 bool HttpConnection::draining() const { return worker_.draining(); }
 
 void HttpConnection::write(std::string_view data) { connection_->write(data); }

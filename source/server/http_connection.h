@@ -25,6 +25,7 @@ class HttpConnection : public network::ConnectionCallbacks,
   ~HttpConnection() override;
 
   uv_loop_t* loop();
+  upstream::Upstreams& upstreams();
   void write(std::string_view data);
   bool aboveHighWatermark() const { return connection_->aboveHighWatermark(); }
   void requestBodyReadEnable(bool enabled);

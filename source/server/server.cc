@@ -84,7 +84,9 @@ absl::Status Server::start() {
   if (!log_error.empty()) {
     return absl::PermissionDeniedError(log_error);
   }
+  main_upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, 4, 60000);
   SnapshotOptions options;
+  options.main_thread_upstreams = main_upstreams_.get();
   if (!bootstrap_.lua_ssl_trusted_certificate().empty()) {
     absl::StatusOr<std::string> pem = readWholeFile(bootstrap_.lua_ssl_trusted_certificate());
     if (!pem.ok()) {

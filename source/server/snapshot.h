@@ -61,6 +61,8 @@ class PluginIndex {
 // Settings from the bootstrap that the snapshot compiles in.
 struct SnapshotOptions {
   std::string trusted_ca_pem;  // lua_ssl_trusted_certificate contents
+  // See http::FilterFactoryContext; nullptr when only validating.
+  upstream::Upstreams* main_thread_upstreams = nullptr;
 };
 
 // An immutable, compiled configuration. Workers hold it through shared_ptr; a stream keeps the

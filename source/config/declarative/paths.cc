@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "re2/re2.h"
+#include "source/router/regex_syntax.h"
 #include "source/router/uri_path.h"
 
 namespace portico::config::declarative {
@@ -129,7 +130,7 @@ std::string routePathError(const std::string& path) {
   std::string pattern = path.substr(1);
   RE2::Options options;
   options.set_log_errors(false);
-  RE2 re(pattern, options);
+  RE2 re(router::toRe2Syntax(pattern), options);
   if (!re.ok()) {
     return absl::StrCat("invalid regex: '", pattern, "' (PCRE returned: ", re.error(), ")");
   }

@@ -48,7 +48,14 @@ Field configField() {
       .add("aws_imds_protocol_version",
            Field::string().required().defaultTo("v1").oneOf({"v1", "v2"}))
       .add("empty_arrays_mode",
-           Field::string().required().defaultTo("legacy").oneOf({"legacy", "correct"}));
+           Field::string().required().defaultTo("legacy").oneOf({"legacy", "correct"}))
+      // Beyond Kong; the defaults keep Kong's behaviour except ssl_verify (Kong never verifies
+      // the Lambda endpoint's certificate).
+      .add("awsgateway_compatible_payload_version",
+           Field::string().required().defaultTo("1.0").oneOf({"1.0", "2.0"}))
+      .add("handled_status", Field::integer().between(100, 999))
+      .add("preserve_lambda_api_error_code", Field::boolean().required().defaultTo(false))
+      .add("ssl_verify", Field::boolean().required().defaultTo(true));
   return Field::record(std::move(config));
 }
 

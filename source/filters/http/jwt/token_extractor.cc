@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "source/filters/http/jwt/uri_args.h"
+#include "source/common/http/uri_args.h"
 
 namespace portico::filters::http::jwt {
 namespace {
@@ -78,9 +78,9 @@ ExtractedToken TokenExtractor::extract(const portico::http::HeaderMap& headers,
                                        std::string_view raw_query) const {
   TokenSet tokens;
   if (!sources_.uri_param_names.empty() && !raw_query.empty()) {
-    const std::vector<UriArg> args = parseUriArgs(raw_query);
+    const std::vector<portico::http::UriArg> args = portico::http::parseUriArgs(raw_query);
     for (const std::string& name : sources_.uri_param_names) {
-      for (const UriArg& arg : args) {
+      for (const portico::http::UriArg& arg : args) {
         if (arg.name != name) {
           continue;
         }

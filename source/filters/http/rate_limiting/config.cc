@@ -1,37 +1,16 @@
 #include "source/filters/http/rate_limiting/config.h"
 
 #include "absl/strings/str_cat.h"
+#include "source/config/struct_fields.h"
 
 namespace portico::filters::http::rate_limiting {
 namespace {
 
+using config::boolOr;
+using config::numberOr;
+using config::stringOr;
 using google::protobuf::Struct;
 using google::protobuf::Value;
-
-const Value* field(const Struct& record, const char* name) {
-  auto it = record.fields().find(name);
-  if (it == record.fields().end() || it->second.kind_case() == Value::kNullValue) {
-    return nullptr;
-  }
-  return &it->second;
-}
-
-std::string stringOr(const Struct& record, const char* name, std::string fallback) {
-  const Value* value = field(record, name);
-  return value != nullptr && value->has_string_value() ? value->string_value() : fallback;
-}
-
-double numberOr(const Struct& record, const char* name, double fallback) {
-  const Value* value = field(record, name);
-  return value != nullptr && value->kind_case() == Value::kNumberValue ? value->number_value()
-                                                                       : fallback;
-}
-
-bool boolOr(const Struct& record, const char* name, bool fallback) {
-  const Value* value = field(record, name);
-  return value != nullptr && value->kind_case() == Value::kBoolValue ? value->bool_value()
-                                                                     : fallback;
-}
 
 absl::StatusOr<LimitBy> parseLimitBy(const std::string& name) {
   if (name == "consumer") return LimitBy::kConsumer;
@@ -71,7 +50,7 @@ absl::StatusOr<RateLimitConfig> parseConfig(const Struct& config,
   RateLimitConfig parsed;
   for (Period period : kAllPeriods) {
     const std::string name(periodName(period));
-    if (const Value* value = field(config, name.c_str());
+    if (const Value* value = config::structField(config, name.c_str());
         value != nullptr && value->kind_case() == Value::kNumberValue) {
       parsed.limits.push_back(Limit{period, value->number_value()});
     }
@@ -88,7 +67,8 @@ absl::StatusOr<RateLimitConfig> parseConfig(const Struct& config,
   parsed.path = stringOr(config, "path", "");
   parsed.policy = stringOr(config, "policy", "local") == "redis" ? Policy::kRedis : Policy::kLocal;
   parsed.fault_tolerant = boolOr(config, "fault_tolerant", true);
-  if (const Value* redis = field(config, "redis"); redis != nullptr && redis->has_struct_value()) {
+  if (const Value* redis = config::structField(config, "redis");
+      redis != nullptr && redis->has_struct_value()) {
     parsed.redis = parseRedis(redis->struct_value());
   }
   if (parsed.policy == Policy::kRedis && parsed.redis.host.empty()) {

@@ -46,7 +46,11 @@ TEST_F(AwsLambdaSchemaTest, FunctionNameAloneIsValidAndGetsEveryDefault) {
     "skip_large_bodies": true,
     "base64_encode_body": true,
     "aws_imds_protocol_version": "v1",
-    "empty_arrays_mode": "legacy"
+    "empty_arrays_mode": "legacy",
+    "awsgateway_compatible_payload_version": "1.0",
+    "handled_status": null,
+    "preserve_lambda_api_error_code": false,
+    "ssl_verify": true
   })"));
 }
 

@@ -5,7 +5,7 @@
 #include "gtest/gtest.h"
 #include "source/filters/http/jwt/factory.h"
 #include "source/filters/http/jwt/schema.h"
-#include "test/filters/http/jwt/fake_stream_callbacks.h"
+#include "test/test_common/fake_stream_callbacks.h"
 #include "test/filters/http/jwt/test_tokens.h"
 
 namespace portico::filters::http::jwt {
@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 using portico::http::FilterStatus;
 using portico::http::MessageHead;
-using testing::FakeStreamCallbacks;
+using portico::test::FakeStreamCallbacks;
 using testing::mintHmac;
 using testing::mintWithKey;
 

@@ -1,7 +1,6 @@
 #include "source/filters/http/jwt/token_extractor.h"
 
 #include "gtest/gtest.h"
-#include "source/filters/http/jwt/uri_args.h"
 
 namespace portico::filters::http::jwt {
 namespace {
@@ -73,17 +72,6 @@ TEST_F(TokenExtractorTest, TheSameTokenInQueryAndHeaderCountsOnce) {
   headers_.add("Authorization", "Bearer abc");
   EXPECT_EQ(extract("jwt=abc").kind, Kind::kOne);
   EXPECT_EQ(extract("jwt=xyz").kind, Kind::kMultiple);
-}
-
-TEST(UriArgsTest, KeepsOrderRepeatsAndFlags) {
-  std::vector<UriArg> args = parseUriArgs("a=1&b&a=2&=x&c=%zz");
-  ASSERT_EQ(args.size(), 4u);
-  EXPECT_EQ(args[0].name, "a");
-  EXPECT_EQ(args[0].value, "1");
-  EXPECT_EQ(args[1].name, "b");
-  EXPECT_FALSE(args[1].value);
-  EXPECT_EQ(args[2].value, "2");
-  EXPECT_EQ(args[3].value, "%zz");
 }
 
 }  // namespace

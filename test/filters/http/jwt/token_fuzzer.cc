@@ -4,7 +4,7 @@
 // from the workspace root:
 //   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -I.
 //     test/filters/http/jwt/token_fuzzer.cc
-//     source/filters/http/jwt/{algorithm,base64url,token,uri_args}.cc
+//     source/filters/http/jwt/{algorithm,base64url,token}.cc source/common/http/uri_args.cc
 //     -labsl_strings -labsl_strings_internal -labsl_base -labsl_raw_logging_internal
 //     -labsl_throw_delegate -lcrypto -o /tmp/token_fuzzer    (one command)
 //   mkdir -p /tmp/corpus  # new inputs go to the first folder, not the seeds
@@ -14,9 +14,9 @@
 #include <string_view>
 #include <variant>
 
+#include "source/common/http/uri_args.h"
 #include "source/filters/http/jwt/base64url.h"
 #include "source/filters/http/jwt/token.h"
-#include "source/filters/http/jwt/uri_args.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using portico::filters::http::jwt::Token;
@@ -29,6 +29,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   portico::filters::http::jwt::decodeBase64Url(input);
-  portico::filters::http::jwt::parseUriArgs(input);
+  portico::http::parseUriArgs(input);
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "source/filters/http/rate_limiting/filter.h"
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <optional>
@@ -7,11 +8,13 @@
 #include "gtest/gtest.h"
 #include "source/http/stream_context.h"
 #include "test/filters/http/rate_limiting/fake_clock.h"
-#include "test/filters/http/rate_limiting/loop_runner.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
+#include "test/test_common/loop_runner.h"
 
 namespace portico::filters::http::rate_limiting {
 namespace {
+
+using portico::test::runUntil;
 
 using portico::http::FilterStatus;
 using portico::http::HeaderMap;
@@ -44,6 +47,9 @@ class FakeStream : public portico::http::StreamCallbacks {
   void corkDownstream(bool) override {}
   bool downstreamAboveHighWatermark() const override { return false; }
   void requestBodyReadEnable(bool) override {}
+  void takeRequestBody(portico::http::HttpFilter&) override {}
+  // The rate-limiting filter reaches Redis through its own clients, never through these.
+  portico::upstream::Upstreams& upstreams() override { std::abort(); }
 
   // The upstream answered: the filter's header phase runs on its response.
   HeaderMap proxiedResponse() {

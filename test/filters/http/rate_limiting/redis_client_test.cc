@@ -4,11 +4,13 @@
 #include <optional>
 
 #include "gtest/gtest.h"
-#include "test/filters/http/rate_limiting/loop_runner.h"
+#include "test/test_common/loop_runner.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
 
 namespace portico::filters::http::rate_limiting {
 namespace {
+
+using portico::test::runUntil;
 
 class RedisClientTest : public testing::Test {
  protected:

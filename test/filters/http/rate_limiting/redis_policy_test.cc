@@ -5,11 +5,13 @@
 
 #include "gtest/gtest.h"
 #include "test/filters/http/rate_limiting/fake_clock.h"
-#include "test/filters/http/rate_limiting/loop_runner.h"
+#include "test/test_common/loop_runner.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
 
 namespace portico::filters::http::rate_limiting {
 namespace {
+
+using portico::test::runUntil;
 
 constexpr int64_t kMinuteStart = 1773578040000;  // 2026-03-15 12:34:00 UTC
 

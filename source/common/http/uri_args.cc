@@ -1,6 +1,6 @@
-#include "source/filters/http/jwt/uri_args.h"
+#include "source/common/http/uri_args.h"
 
-namespace portico::filters::http::jwt {
+namespace portico::http {
 namespace {
 
 int hexValue(char c) {
@@ -56,4 +56,4 @@ std::vector<UriArg> parseUriArgs(std::string_view query) {
   return args;
 }
 
-}  // namespace portico::filters::http::jwt
+}  // namespace portico::http

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace portico::filters::http::jwt {
+namespace portico::http {
 
 // One query argument, decoded as lua-nginx-module's ngx.req.get_uri_args does: `+` is a space,
 // %XX is unescaped (a broken escape stays as it is).
@@ -18,4 +18,4 @@ struct UriArg {
 // an empty name are dropped.
 std::vector<UriArg> parseUriArgs(std::string_view query);
 
-}  // namespace portico::filters::http::jwt
+}  // namespace portico::http

@@ -1,12 +1,14 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "source/http/filter.h"
 #include "source/http/stream_context.h"
+#include "source/upstream/upstreams.h"
 
-namespace portico::filters::http::jwt::testing {
+namespace portico::test {
 
 // Records what a filter asks of its stream instead of answering a client.
 class FakeStreamCallbacks : public portico::http::StreamCallbacks {
@@ -18,7 +20,16 @@ class FakeStreamCallbacks : public portico::http::StreamCallbacks {
     bool local = false;  // sendLocalReply (PDK error) rather than sendResponse (exit)
   };
 
-  uv_loop_t* loop() override { return nullptr; }
+  explicit FakeStreamCallbacks(uv_loop_t* loop = nullptr) : loop_(loop) {}
+
+  uv_loop_t* loop() override { return loop_; }
+  // Created on first use, on the fake's loop.
+  portico::upstream::Upstreams& upstreams() override {
+    if (upstreams_ == nullptr) {
+      upstreams_ = std::make_unique<portico::upstream::Upstreams>(loop_, 8, 60000);
+    }
+    return *upstreams_;
+  }
   portico::http::StreamContext& context() override { return context_; }
   void continueRequest() override { ++continued_; }
   void sendLocalReply(int status, std::string_view message,
@@ -36,15 +47,20 @@ class FakeStreamCallbacks : public portico::http::StreamCallbacks {
   void corkDownstream(bool) override {}
   bool downstreamAboveHighWatermark() const override { return false; }
   void requestBodyReadEnable(bool) override {}
+  void takeRequestBody(portico::http::HttpFilter& filter) override { body_taker_ = &filter; }
 
   const std::optional<Reply>& reply() const { return reply_; }
   void clearReply() { reply_.reset(); }
   int continued() const { return continued_; }
+  portico::http::HttpFilter* bodyTaker() const { return body_taker_; }
 
  private:
+  uv_loop_t* loop_;
+  std::unique_ptr<portico::upstream::Upstreams> upstreams_;
+  portico::http::HttpFilter* body_taker_ = nullptr;
   portico::http::StreamContext context_;
   std::optional<Reply> reply_;
   int continued_ = 0;
 };
 
-}  // namespace portico::filters::http::jwt::testing
+}  // namespace portico::test

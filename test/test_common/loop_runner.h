@@ -5,7 +5,7 @@
 #include <chrono>
 #include <functional>
 
-namespace portico::filters::http::rate_limiting {
+namespace portico::test {
 
 // Runs `loop` until `done()` holds or `timeout_ms` passes; returns done().
 inline bool runUntil(uv_loop_t* loop, const std::function<bool()>& done, int timeout_ms = 5000) {
@@ -22,4 +22,4 @@ inline bool runUntil(uv_loop_t* loop, const std::function<bool()>& done, int tim
   return done();
 }
 
-}  // namespace portico::filters::http::rate_limiting
+}  // namespace portico::test

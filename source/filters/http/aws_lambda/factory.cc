@@ -1,0 +1,67 @@
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "source/common/aws/credentials_provider.h"
+#include "source/common/aws/credentials_provider_registry.h"
+#include "source/common/tls/client_context.h"
+#include "source/filters/http/aws_lambda/filter_config.h"
+#include "source/filters/http/aws_lambda/lambda_config.h"
+#include "source/filters/http/aws_lambda/main_thread_fetcher.h"
+#include "source/http/filter_factory.h"
+
+namespace portico::filters::http::aws_lambda {
+namespace {
+
+absl::StatusOr<std::shared_ptr<SSL_CTX>> tlsContextFor(
+    const LambdaConfig& config, const portico::http::FilterFactoryContext& context) {
+  if (!config.https) {
+    return nullptr;
+  }
+  tls::ClientOptions options;
+  options.verify = config.ssl_verify;
+  options.extra_ca_pem = std::string(context.trusted_ca_pem);
+  absl::StatusOr<tls::SslCtxPtr> tls_context = tls::makeClientContext(options);
+  if (!tls_context.ok()) {
+    return tls_context.status();
+  }
+  return std::shared_ptr<SSL_CTX>(tls_context->release(), SSL_CTX_free);
+}
+
+aws::CredentialsProviderSharedPtr credentialsFor(
+    const LambdaConfig& config, const portico::http::FilterFactoryContext& context) {
+  const aws::CredentialsOptions& options = config.credentials;
+  upstream::Upstreams* upstreams = context.main_thread_upstreams;
+  if (upstreams == nullptr) {
+    // Validation only: nothing will sign, but the config must compile.
+    return std::make_shared<aws::CredentialsProvider>();
+  }
+  // One fetcher per main loop, shared by every provider: its pools outlive reloads.
+  static const aws::HttpFetcher fetcher = makeMainThreadFetcher(*upstreams);
+  return aws::makeCredentialsProvider(options, upstreams->loop, fetcher);
+}
+
+class AwsLambdaFilterFactory : public portico::http::FilterFactory {
+ public:
+  std::string_view name() const override { return "aws-lambda"; }
+
+  absl::StatusOr<portico::http::FilterConfigConstSharedPtr> compile(
+      const google::protobuf::Struct& config,
+      const portico::http::FilterFactoryContext& context) const override {
+    absl::StatusOr<LambdaConfig> parsed = parseLambdaConfig(config, aws::processEnvironment());
+    if (!parsed.ok()) {
+      return parsed.status();
+    }
+    absl::StatusOr<std::shared_ptr<SSL_CTX>> tls_context = tlsContextFor(*parsed, context);
+    if (!tls_context.ok()) {
+      return tls_context.status();
+    }
+    aws::CredentialsProviderSharedPtr credentials = credentialsFor(*parsed, context);
+    return std::make_shared<const AwsLambdaFilterConfig>(
+        std::move(*parsed), std::move(*tls_context), std::move(credentials));
+  }
+};
+
+const portico::http::RegisterFilterFactory<AwsLambdaFilterFactory> kRegister;
+
+}  // namespace
+}  // namespace portico::filters::http::aws_lambda
