@@ -5,8 +5,8 @@
 #include "gtest/gtest.h"
 #include "source/filters/http/jwt/factory.h"
 #include "source/filters/http/jwt/schema.h"
-#include "test/test_common/fake_stream_callbacks.h"
 #include "test/filters/http/jwt/test_tokens.h"
+#include "test/test_common/fake_stream_callbacks.h"
 
 namespace portico::filters::http::jwt {
 namespace {

@@ -4,8 +4,8 @@
 #include <optional>
 
 #include "gtest/gtest.h"
-#include "test/test_common/loop_runner.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
+#include "test/test_common/loop_runner.h"
 
 namespace portico::filters::http::rate_limiting {
 namespace {

@@ -5,8 +5,8 @@
 
 #include "gtest/gtest.h"
 #include "test/filters/http/rate_limiting/fake_clock.h"
-#include "test/test_common/loop_runner.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
+#include "test/test_common/loop_runner.h"
 
 namespace portico::filters::http::rate_limiting {
 namespace {
