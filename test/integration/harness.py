@@ -38,11 +38,20 @@ large = unittest.skipUnless(os.environ.get("PORTICO_LARGE_TESTS") == "1",
                             "large transfer; set PORTICO_LARGE_TESTS=1 (tools/test does)")
 
 
+_ports_handed_out = set()
+
+
 def free_port():
-    """A port that was free on 127.0.0.1 a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port that was free on 127.0.0.1 a moment ago and that no earlier call returned: the kernel
+    may offer one ephemeral port twice in a row, and with SO_REUSEPORT a gateway would then bind
+    its proxy and admin listeners to the same port."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _ports_handed_out:
+            _ports_handed_out.add(port)
+            return port
 
 
 class ClosedPort:

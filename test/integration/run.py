@@ -37,14 +37,34 @@ def main():
         suite = loader.loadTestsFromNames(args.names)
     else:
         suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+    test_ids = _test_ids(suite)  # the runner empties the suite as it goes
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
 
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    skipped = len(result.skipped)
-    passed = result.testsRun - failed - skipped
+    # A test whose subtests failed several times, or a class whose setUpClass failed (no test of
+    # it ran), counts as one failure; a test is counted once whatever happened to it.
+    failed_ids = {_test_id(test) for test, _ in result.failures + result.errors}
+    failed_ids |= {_test_id(test) for test in result.unexpectedSuccesses}
+    skipped = len({_test_id(test) for test, _ in result.skipped} - failed_ids)
+    failed = len(failed_ids)
+    passed = max(result.testsRun - len(failed_ids & test_ids) - skipped, 0)
     line = f"integration: {passed} passed, {failed} failed"
     print(line + (f", {skipped} skipped" if skipped else ""))
     return 0 if failed == 0 else 1
+
+
+def _test_id(test):
+    """The id of the test itself, for a subtest too (a _SubTest wraps its test_case)."""
+    return getattr(test, "test_case", test).id()
+
+
+def _test_ids(suite):
+    ids = set()
+    for item in suite:
+        if isinstance(item, unittest.TestSuite):
+            ids |= _test_ids(item)
+        else:
+            ids.add(item.id())
+    return ids
 
 
 if __name__ == "__main__":

@@ -10,8 +10,11 @@
 namespace portico::test {
 namespace {
 
-void closeAndDelete(uv_handle_t* handle) {
-  uv_close(handle, [](uv_handle_t* closed) { delete closed; });
+// Deletes the handle as the type it was allocated as (uv_tcp_t, uv_timer_t), not as uv_handle_t.
+template <typename Handle>
+void closeAndDelete(Handle* handle) {
+  uv_close(reinterpret_cast<uv_handle_t*>(handle),
+           [](uv_handle_t* closed) { delete reinterpret_cast<Handle*>(closed); });
 }
 
 // The length of the first whole request in `buffer`, or 0 while it is incomplete.
@@ -51,9 +54,9 @@ struct ScriptedHttpServer::Peer {
     }
     closed = true;
     tcp->data = nullptr;
-    closeAndDelete(reinterpret_cast<uv_handle_t*>(tcp));
+    closeAndDelete(tcp);
     if (delay != nullptr) {
-      closeAndDelete(reinterpret_cast<uv_handle_t*>(delay));
+      closeAndDelete(delay);
     }
   }
 
@@ -93,7 +96,7 @@ ScriptedHttpServer::ScriptedHttpServer(uv_loop_t* loop, Handler handler)
 }
 
 ScriptedHttpServer::~ScriptedHttpServer() {
-  closeAndDelete(reinterpret_cast<uv_handle_t*>(listener_));
+  closeAndDelete(listener_);
   for (Peer* peer : peers_) {
     peer->close();
     delete peer;

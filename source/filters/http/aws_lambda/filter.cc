@@ -39,7 +39,13 @@ FilterStatus AwsLambdaFilter::onRequestHeaders(portico::http::MessageHead& reque
 }
 
 FilterStatus AwsLambdaFilter::onRequestBody(std::string& chunk, bool end_stream) {
+  if (body_too_large_) {
+    return FilterStatus::kStop;
+  }
   if (body_.size() + chunk.size() > kMaxInvokePayloadBytes) {
+    body_too_large_ = true;
+    body_.clear();
+    body_.shrink_to_fit();
     callbacks_->sendGatewayError(413, "Payload too large");
     return FilterStatus::kStop;
   }
