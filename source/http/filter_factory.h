@@ -9,6 +9,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "portico/config/v1/declarative.pb.h"
 #include "source/http/filter.h"
+#include "source/upstream/fetcher.h"
 
 namespace portico::http {
 
@@ -28,9 +29,11 @@ struct FilterFactoryContext {
   const config::v1::PluginInstance& instance;
   // The whole configuration (consumers and credentials for auth plugins).
   const config::v1::DeclarativeConfig& config;
-  // The main thread's pools and resolver, for plugins that fetch in the background off the
-  // request path (cloud credentials, key sets); nullptr where nothing runs (config validation).
-  upstream::Upstreams* main_thread_upstreams = nullptr;
+  // The main loop and its HTTP fetcher, for plugins that fetch in the background off the request
+  // path (cloud credentials, key sets); nullptr where nothing runs (config validation). Both
+  // outlive every compiled config.
+  uv_loop_t* main_loop = nullptr;
+  const upstream::HttpFetcher* fetcher = nullptr;
   // lua_ssl_trusted_certificate: PEM CAs to trust beyond the system store.
   std::string_view trusted_ca_pem;
 };

@@ -16,6 +16,7 @@
 #include "source/server/declarative_source.h"
 #include "source/server/listen_socket.h"
 #include "source/server/process_lock.h"
+#include "source/upstream/url_fetcher.h"
 
 namespace portico::server {
 namespace {
@@ -39,6 +40,9 @@ Server::Server(config::v1::Bootstrap bootstrap)
 
 Server::~Server() {
   admin_listeners_.clear();
+  // Their handles live on loop_, which closes below.
+  config_.reset();
+  main_upstreams_.reset();
   for (uv_signal_t* signal : signals_) {
     network::closeAndDelete(signal);
   }
@@ -84,9 +88,7 @@ absl::Status Server::start() {
   if (!log_error.empty()) {
     return absl::PermissionDeniedError(log_error);
   }
-  main_upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, 4, 60000);
   SnapshotOptions options;
-  options.main_thread_upstreams = main_upstreams_.get();
   if (!bootstrap_.lua_ssl_trusted_certificate().empty()) {
     absl::StatusOr<std::string> pem = readWholeFile(bootstrap_.lua_ssl_trusted_certificate());
     if (!pem.ok()) {
@@ -94,6 +96,10 @@ absl::Status Server::start() {
     }
     options.trusted_ca_pem = std::move(*pem);
   }
+  main_upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, 4, 60000);
+  main_fetcher_ = upstream::makeUrlFetcher(*main_upstreams_, options.trusted_ca_pem);
+  options.main_loop = &loop_;
+  options.fetcher = &main_fetcher_;
   config_ = std::make_unique<ConfigManager>(std::move(options), [this](SnapshotConstSharedPtr s) {
     for (auto& worker : workers_) {
       worker->postSnapshot(s);

@@ -12,6 +12,7 @@
 #include "source/server/config_manager.h"
 #include "source/server/proxy_settings.h"
 #include "source/server/worker.h"
+#include "source/upstream/fetcher.h"
 #include "source/upstream/upstreams.h"
 
 namespace portico::server {
@@ -44,6 +45,7 @@ class Server {
   uv_loop_t loop_;
   // Background fetches of plugins (credentials, key sets) on the main loop.
   std::unique_ptr<upstream::Upstreams> main_upstreams_;
+  upstream::HttpFetcher main_fetcher_;
   std::unique_ptr<ConfigManager> config_;
   std::vector<std::unique_ptr<Worker>> workers_;
   admin::ProcessInfo process_;

@@ -62,7 +62,8 @@ class PluginIndex {
 struct SnapshotOptions {
   std::string trusted_ca_pem;  // lua_ssl_trusted_certificate contents
   // See http::FilterFactoryContext; nullptr when only validating.
-  upstream::Upstreams* main_thread_upstreams = nullptr;
+  uv_loop_t* main_loop = nullptr;
+  const upstream::HttpFetcher* fetcher = nullptr;
 };
 
 // An immutable, compiled configuration. Workers hold it through shared_ptr; a stream keeps the

@@ -8,10 +8,11 @@
 
 #include "absl/status/statusor.h"
 
-namespace portico::aws {
+namespace portico::upstream {
 
-// One HTTP exchange a credential source needs (IMDS, the ECS agent, STS). The credential code only
-// builds requests and reads responses; the transport is injected so it can be faked in tests.
+// One HTTP exchange of background work on the main thread (cloud credentials, key sets): the code
+// that needs it only builds requests and reads responses; the transport is injected so it can be
+// faked in tests (makeUrlFetcher is the real one).
 struct FetchRequest {
   std::string method;
   std::string url;  // absolute: scheme://host[:port]/path[?query]
@@ -36,4 +37,4 @@ using FetchCallback = std::function<void(absl::StatusOr<FetchResponse>)>;
 // Asynchronous; runs the callback once, on the main loop. May complete before returning.
 using HttpFetcher = std::function<void(const FetchRequest&, FetchCallback)>;
 
-}  // namespace portico::aws
+}  // namespace portico::upstream

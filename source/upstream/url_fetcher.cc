@@ -1,4 +1,4 @@
-#include "source/filters/http/aws_lambda/main_thread_fetcher.h"
+#include "source/upstream/url_fetcher.h"
 
 #include <cstdint>
 #include <map>
@@ -12,24 +12,24 @@
 #include "source/config/declarative/service_url.h"
 #include "source/upstream/http_client.h"
 
-namespace portico::filters::http::aws_lambda {
+namespace portico::upstream {
 namespace {
 
 struct FetcherState {
-  upstream::Upstreams& upstreams;
+  Upstreams& upstreams;
   std::shared_ptr<SSL_CTX> tls_context;
-  std::map<uint64_t, std::unique_ptr<upstream::HttpClientRequest>> in_flight;
+  std::map<uint64_t, std::unique_ptr<HttpClientRequest>> in_flight;
   uint64_t next_id = 0;
 };
 
-absl::StatusOr<upstream::HttpTarget> targetFor(const FetcherState& state,
-                                               const config::declarative::UrlParts& url) {
+absl::StatusOr<HttpTarget> targetFor(const FetcherState& state,
+                                     const config::declarative::UrlParts& url) {
   if (!url.scheme || (*url.scheme != "http" && *url.scheme != "https") || !url.host ||
       url.host->empty()) {
     return absl::InvalidArgumentError("not an http(s) URL");
   }
   const bool https = *url.scheme == "https";
-  upstream::HttpTarget target;
+  HttpTarget target;
   target.host = *url.host;
   if (target.host.size() > 2 && target.host.front() == '[' && target.host.back() == ']') {
     target.host = target.host.substr(1, target.host.size() - 2);
@@ -49,7 +49,7 @@ absl::StatusOr<upstream::HttpTarget> targetFor(const FetcherState& state,
   return target;
 }
 
-std::string requestBytes(const aws::FetchRequest& request, const upstream::HttpTarget& target,
+std::string requestBytes(const FetchRequest& request, const HttpTarget& target,
                          std::string_view path) {
   std::string out =
       absl::StrCat(request.method, " ", path.empty() ? "/" : std::string(path), " HTTP/1.1\r\n");
@@ -83,29 +83,30 @@ std::string_view pathAndQuery(std::string_view url) {
 
 }  // namespace
 
-aws::HttpFetcher makeMainThreadFetcher(upstream::Upstreams& upstreams) {
+HttpFetcher makeUrlFetcher(Upstreams& upstreams, const std::string& trusted_ca_pem) {
   auto state = std::make_shared<FetcherState>(FetcherState{upstreams, nullptr, {}, 0});
   tls::ClientOptions tls_options;
   tls_options.verify = true;
+  tls_options.extra_ca_pem = trusted_ca_pem;
   if (absl::StatusOr<tls::SslCtxPtr> context = tls::makeClientContext(tls_options); context.ok()) {
     state->tls_context = std::shared_ptr<SSL_CTX>(context->release(), SSL_CTX_free);
   }
-  return [state](const aws::FetchRequest& request, aws::FetchCallback done) {
+  return [state](const FetchRequest& request, FetchCallback done) {
     const config::declarative::UrlParts url = config::declarative::parseUrl(request.url);
-    absl::StatusOr<upstream::HttpTarget> target = targetFor(*state, url);
+    absl::StatusOr<HttpTarget> target = targetFor(*state, url);
     if (!target.ok()) {
       done(target.status());
       return;
     }
     std::string bytes = requestBytes(request, *target, pathAndQuery(request.url));
-    upstream::HttpClientRequest::Options options;
+    HttpClientRequest::Options options;
     options.timeout_ms = request.timeout_ms;
     options.max_response_bytes = 1024 * 1024;
     const uint64_t id = state->next_id++;
     std::weak_ptr<FetcherState> weak_state = state;
-    auto call = std::make_unique<upstream::HttpClientRequest>(
+    auto call = std::make_unique<HttpClientRequest>(
         state->upstreams, std::move(*target), std::move(bytes), options,
-        [weak_state, id, done = std::move(done)](absl::StatusOr<upstream::HttpResponse> result) {
+        [weak_state, id, done = std::move(done)](absl::StatusOr<HttpResponse> result) {
           if (std::shared_ptr<FetcherState> live = weak_state.lock()) {
             live->in_flight.erase(id);  // the request allows its own destruction here
           }
@@ -113,7 +114,7 @@ aws::HttpFetcher makeMainThreadFetcher(upstream::Upstreams& upstreams) {
             done(result.status());
             return;
           }
-          aws::FetchResponse response;
+          FetchResponse response;
           response.status = result->status;
           for (auto& [name, value] : result->headers.mutableEntries()) {
             response.headers.emplace_back(std::move(name), std::move(value));
@@ -121,16 +122,10 @@ aws::HttpFetcher makeMainThreadFetcher(upstream::Upstreams& upstreams) {
           response.body = std::move(result->body);
           done(std::move(response));
         });
-    upstream::HttpClientRequest& started = *call;
+    HttpClientRequest& started = *call;
     state->in_flight.emplace(id, std::move(call));
     started.start();
   };
 }
 
-aws::HttpFetcher unavailableFetcher() {
-  return [](const aws::FetchRequest&, aws::FetchCallback done) {
-    done(absl::UnavailableError("no fetches while only validating the configuration"));
-  };
-}
-
-}  // namespace portico::filters::http::aws_lambda
+}  // namespace portico::upstream

@@ -1,16 +1,15 @@
 #pragma once
 
-#include "source/common/aws/http_fetcher.h"
+#include <string>
+
+#include "source/upstream/fetcher.h"
 #include "source/upstream/upstreams.h"
 
-namespace portico::filters::http::aws_lambda {
+namespace portico::upstream {
 
-// The transport of the credential sources (IMDS, the container agent, STS): HTTP/1.1 over the
-// main loop's pools, HTTPS verified against the system store. `upstreams` must outlive every
-// fetch the returned function starts.
-aws::HttpFetcher makeMainThreadFetcher(upstream::Upstreams& upstreams);
+// The real HttpFetcher: HTTP/1.1 over the pools of `upstreams` (the main loop's), HTTPS verified
+// against the system store and `trusted_ca_pem` (lua_ssl_trusted_certificate). `upstreams` must
+// outlive every fetch the returned function starts.
+HttpFetcher makeUrlFetcher(Upstreams& upstreams, const std::string& trusted_ca_pem);
 
-// For validation-only compiles (no loop runs): every fetch fails as unavailable.
-aws::HttpFetcher unavailableFetcher();
-
-}  // namespace portico::filters::http::aws_lambda
+}  // namespace portico::upstream

@@ -6,7 +6,6 @@
 #include "source/common/tls/client_context.h"
 #include "source/filters/http/aws_lambda/filter_config.h"
 #include "source/filters/http/aws_lambda/lambda_config.h"
-#include "source/filters/http/aws_lambda/main_thread_fetcher.h"
 #include "source/http/filter_factory.h"
 
 namespace portico::filters::http::aws_lambda {
@@ -30,14 +29,11 @@ absl::StatusOr<std::shared_ptr<SSL_CTX>> tlsContextFor(
 aws::CredentialsProviderSharedPtr credentialsFor(
     const LambdaConfig& config, const portico::http::FilterFactoryContext& context) {
   const aws::CredentialsOptions& options = config.credentials;
-  upstream::Upstreams* upstreams = context.main_thread_upstreams;
-  if (upstreams == nullptr) {
+  if (context.main_loop == nullptr || context.fetcher == nullptr) {
     // Validation only: nothing will sign, but the config must compile.
     return std::make_shared<aws::CredentialsProvider>();
   }
-  // One fetcher per main loop, shared by every provider: its pools outlive reloads.
-  static const aws::HttpFetcher fetcher = makeMainThreadFetcher(*upstreams);
-  return aws::makeCredentialsProvider(options, upstreams->loop, fetcher);
+  return aws::makeCredentialsProvider(options, context.main_loop, *context.fetcher);
 }
 
 class AwsLambdaFilterFactory : public portico::http::FilterFactory {

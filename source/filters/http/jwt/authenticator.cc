@@ -31,7 +31,7 @@ std::optional<double> numericExp(const json& claims) {
 }  // namespace
 
 Authenticator::Authenticator(const PluginConfig& config, CredentialStoreConstSharedPtr store,
-                             JwksConstSharedPtr jwks)
+                             JwksSourceConstSharedPtr jwks)
     : extractor_(config.sources),
       key_claim_name_(config.key_claim_name),
       secret_is_base64_(config.secret_is_base64),
@@ -130,15 +130,20 @@ AuthResult Authenticator::authenticate(const portico::http::HeaderMap& headers,
   return result;
 }
 
-const Jwk* Authenticator::jwkFor(const Token& token) const {
+std::pair<JwksConstSharedPtr, const Jwk*> Authenticator::jwkFor(const Token& token) const {
   if (jwks_ == nullptr) {
-    return nullptr;
+    return {};
   }
   const auto kid = token.header.find("kid");
   if (kid == token.header.end() || !kid->is_string()) {
-    return nullptr;
+    return {};
   }
-  return jwks_->find(kid->get_ref<const std::string&>());
+  JwksConstSharedPtr set = jwks_->current();
+  const Jwk* jwk = set != nullptr ? set->find(kid->get_ref<const std::string&>()) : nullptr;
+  if (jwk == nullptr) {
+    jwks_->onUnknownKid();
+  }
+  return {std::move(set), jwk};
 }
 
 std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
@@ -146,7 +151,8 @@ std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
                                                          const std::string& raw, int64_t now,
                                                          VerifiedTokenCache& cache) const {
   const bool hmac = familyOf(token.algorithm) == AlgorithmFamily::kHmac;
-  if (const Jwk* jwk = jwkFor(token)) {
+  const auto [jwk_set, jwk] = jwkFor(token);
+  if (jwk != nullptr) {
     // The identity provider's key for this `kid` replaces the credential's own; it must be of the
     // kind the algorithm needs, so that no token can pick HMAC over a public key.
     const bool fits =

@@ -9,6 +9,7 @@
 #include "source/common/http/header_map.h"
 #include "source/filters/http/jwt/credential_store.h"
 #include "source/filters/http/jwt/jwks.h"
+#include "source/filters/http/jwt/jwks_source.h"
 #include "source/filters/http/jwt/plugin_config.h"
 #include "source/filters/http/jwt/token.h"
 #include "source/filters/http/jwt/token_extractor.h"
@@ -42,7 +43,7 @@ class Authenticator {
  public:
   // `jwks` may be null (no JWKS configured).
   Authenticator(const PluginConfig& config, CredentialStoreConstSharedPtr store,
-                JwksConstSharedPtr jwks);
+                JwksSourceConstSharedPtr jwks);
 
   AuthResult authenticate(const portico::http::HeaderMap& headers, std::string_view raw_query,
                           int64_t now, VerifiedTokenCache& cache) const;
@@ -59,14 +60,15 @@ class Authenticator {
                                             VerifiedTokenCache& cache) const;
   bool verifyPublicKey(const Token& token, const PublicKeySharedPtr& key, const std::string& raw,
                        int64_t now, VerifiedTokenCache& cache) const;
-  const Jwk* jwkFor(const Token& token) const;
+  // The JWKS key the token's `kid` names, with the set that holds it (kept alive while used).
+  std::pair<JwksConstSharedPtr, const Jwk*> jwkFor(const Token& token) const;
 
   TokenExtractor extractor_;
   std::string key_claim_name_;
   bool secret_is_base64_;
   ClaimPolicy claims_;
   CredentialStoreConstSharedPtr store_;
-  JwksConstSharedPtr jwks_;
+  JwksSourceConstSharedPtr jwks_;
   std::string www_authenticate_;
   std::string www_authenticate_error_;
 };

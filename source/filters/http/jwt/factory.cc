@@ -13,11 +13,19 @@ absl::StatusOr<portico::http::FilterConfigConstSharedPtr> JwtFilterFactory::comp
     return parsed.status();
   }
   absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> compiled =
-      JwtFilterConfig::create(*parsed, storeFor(context.config));
+      JwtFilterConfig::create(*parsed, storeFor(context.config), remoteJwks(context));
   if (!compiled.ok()) {
     return compiled.status();
   }
   return portico::http::FilterConfigConstSharedPtr(std::move(*compiled));
+}
+
+RemoteJwksRegistry* JwtFilterFactory::remoteJwks(
+    const portico::http::FilterFactoryContext& context) {
+  if (context.main_loop == nullptr || context.fetcher == nullptr) {
+    return nullptr;
+  }
+  return &RemoteJwksRegistry::forLoop(context.main_loop, *context.fetcher);
 }
 
 CredentialStoreConstSharedPtr JwtFilterFactory::storeFor(

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "source/filters/http/jwt/credential_store.h"
+#include "source/filters/http/jwt/jwks_source.h"
 #include "source/http/filter_factory.h"
 
 namespace portico::filters::http::jwt {
@@ -19,6 +20,8 @@ class JwtFilterFactory : public portico::http::FilterFactory {
       const portico::http::FilterFactoryContext& context) const override;
 
  private:
+  // The main loop's registry that keeps `jwks_uri` sets fresh; nullptr when only validating.
+  static RemoteJwksRegistry* remoteJwks(const portico::http::FilterFactoryContext& context);
   CredentialStoreConstSharedPtr storeFor(const config::v1::DeclarativeConfig& config) const;
 
   // The store of the snapshot being compiled. Weak: the snapshot's filter configs own it, and a

@@ -10,26 +10,45 @@
 namespace portico::filters::http::jwt {
 namespace {
 
-absl::StatusOr<JwksConstSharedPtr> loadJwks(const PluginConfig& config) {
-  if (config.jwks) {
-    return Jwks::parse(*config.jwks);
-  }
-  if (!config.jwks_file) {
-    return JwksConstSharedPtr();
-  }
-  std::ifstream file(*config.jwks_file, std::ios::binary);
+absl::StatusOr<JwksConstSharedPtr> readJwksFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
   if (!file) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("jwt: cannot read jwks_file ", *config.jwks_file));
+    return absl::InvalidArgumentError(absl::StrCat("jwt: cannot read jwks_file ", path));
   }
   std::ostringstream text;
   text << file.rdbuf();
   absl::StatusOr<JwksConstSharedPtr> jwks = Jwks::parse(text.str());
   if (!jwks.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("jwt: jwks_file ", *config.jwks_file, ": ", jwks.status().message()));
+        absl::StrCat("jwt: jwks_file ", path, ": ", jwks.status().message()));
   }
   return jwks;
+}
+
+absl::StatusOr<JwksSourceConstSharedPtr> staticSource(absl::StatusOr<JwksConstSharedPtr> jwks) {
+  if (!jwks.ok()) {
+    return jwks.status();
+  }
+  return std::make_shared<const StaticJwksSource>(std::move(*jwks));
+}
+
+absl::StatusOr<JwksSourceConstSharedPtr> jwksSource(const PluginConfig& config,
+                                                    RemoteJwksRegistry* remote_jwks) {
+  if (config.jwks) {
+    return staticSource(Jwks::parse(*config.jwks));
+  }
+  if (config.jwks_file) {
+    return staticSource(readJwksFile(*config.jwks_file));
+  }
+  if (!config.jwks_uri) {
+    return JwksSourceConstSharedPtr();
+  }
+  if (remote_jwks == nullptr) {
+    return staticSource(JwksConstSharedPtr());
+  }
+  RemoteJwksRegistry::Options options;
+  options.refresh_interval_ms = static_cast<uint64_t>(config.jwks_refresh_interval * 1000);
+  return JwksSourceConstSharedPtr(remote_jwks->get(*config.jwks_uri, options));
 }
 
 }  // namespace
@@ -37,8 +56,9 @@ absl::StatusOr<JwksConstSharedPtr> loadJwks(const PluginConfig& config) {
 int64_t systemClock() { return static_cast<int64_t>(std::time(nullptr)); }
 
 absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> JwtFilterConfig::create(
-    const PluginConfig& config, CredentialStoreConstSharedPtr store, Clock clock) {
-  absl::StatusOr<JwksConstSharedPtr> jwks = loadJwks(config);
+    const PluginConfig& config, CredentialStoreConstSharedPtr store,
+    RemoteJwksRegistry* remote_jwks, Clock clock) {
+  absl::StatusOr<JwksSourceConstSharedPtr> jwks = jwksSource(config, remote_jwks);
   if (!jwks.ok()) {
     return jwks.status();
   }
@@ -47,7 +67,7 @@ absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> JwtFilterConfig::create(
 }
 
 JwtFilterConfig::JwtFilterConfig(const PluginConfig& config, CredentialStoreConstSharedPtr store,
-                                 JwksConstSharedPtr jwks, Clock clock)
+                                 JwksSourceConstSharedPtr jwks, Clock clock)
     : authenticator_(config, store, std::move(jwks)),
       run_on_preflight_(config.run_on_preflight),
       anonymous_(config.anonymous),

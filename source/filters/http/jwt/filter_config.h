@@ -23,9 +23,11 @@ int64_t systemClock();
 class JwtFilterConfig : public portico::http::FilterConfig {
  public:
   // Reads `jwks_file` (on the main thread, once per snapshot); fails when it cannot be read or
-  // parsed, which rejects the whole config.
+  // parsed, which rejects the whole config. A `jwks_uri` is kept fresh by `remote_jwks`; without
+  // one (validation only) such a config has no JWKS keys.
   static absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> create(
-      const PluginConfig& config, CredentialStoreConstSharedPtr store, Clock clock = systemClock);
+      const PluginConfig& config, CredentialStoreConstSharedPtr store,
+      RemoteJwksRegistry* remote_jwks = nullptr, Clock clock = systemClock);
 
   portico::http::HttpFilterPtr createFilter() const override;
 
@@ -40,7 +42,7 @@ class JwtFilterConfig : public portico::http::FilterConfig {
 
  private:
   JwtFilterConfig(const PluginConfig& config, CredentialStoreConstSharedPtr store,
-                  JwksConstSharedPtr jwks, Clock clock);
+                  JwksSourceConstSharedPtr jwks, Clock clock);
 
   Authenticator authenticator_;
   bool run_on_preflight_;

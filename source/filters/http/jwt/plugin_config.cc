@@ -126,6 +126,8 @@ absl::StatusOr<PluginConfig> parsePluginConfig(const Struct& config) {
            readString(config, "realm", out.realm),
            readString(config, "jwks", out.jwks),
            readString(config, "jwks_file", out.jwks_file),
+           readString(config, "jwks_uri", out.jwks_uri),
+           readNumber(config, "jwks_refresh_interval", out.jwks_refresh_interval),
            readStrings(config, "allowed_issuers", out.claims.allowed_issuers),
            readStrings(config, "allowed_audiences", out.claims.allowed_audiences),
            readStrings(config, "required_claims", out.claims.required_claims),

@@ -29,6 +29,8 @@ struct PluginConfig {
   std::optional<std::string> realm;
   std::optional<std::string> jwks;       // inline JWKS JSON
   std::optional<std::string> jwks_file;  // path of a JWKS JSON file
+  std::optional<std::string> jwks_uri;   // URL of a JWKS, fetched and refreshed in the background
+  double jwks_refresh_interval = 300;    // seconds
   std::vector<ClaimHeader> claims_to_headers;
 };
 

@@ -1,6 +1,7 @@
 #include "source/filters/http/jwt/schema.h"
 
 #include "nlohmann/json.hpp"
+#include "source/config/schema/typedefs.h"
 #include "source/filters/http/jwt/jwks.h"
 
 namespace portico::filters::http::jwt {
@@ -10,6 +11,7 @@ using config::schema::EntityCheck;
 using config::schema::Field;
 using config::schema::Match;
 using config::schema::Record;
+namespace typedefs = config::schema::typedefs;
 
 std::optional<std::string> checkJwks(const nlohmann::json& value) {
   absl::StatusOr<JwksConstSharedPtr> jwks = Jwks::parse(value.get<std::string>());
@@ -17,6 +19,23 @@ std::optional<std::string> checkJwks(const nlohmann::json& value) {
     return std::string(jwks.status().message());
   }
   return std::nullopt;
+}
+
+// Keys must not travel in clear: plain http only to this machine (a local identity provider or
+// a test).
+std::optional<std::string> checkJwksUri(const nlohmann::json& value) {
+  const std::string& uri = value.get_ref<const std::string&>();
+  if (uri.rfind("https://", 0) == 0) {
+    return std::nullopt;
+  }
+  for (const char* loopback : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
+    const size_t length = std::char_traits<char>::length(loopback);
+    if (uri.compare(0, length, loopback) == 0 &&
+        (uri.size() == length || uri[length] == ':' || uri[length] == '/')) {
+      return std::nullopt;
+    }
+  }
+  return "must be an https URL (plain http only to localhost)";
 }
 
 Field claimHeaderField() {
@@ -43,6 +62,8 @@ Field configField() {
       // Beyond Kong; every default leaves Kong's behaviour unchanged.
       .add("jwks", Field::string().check(checkJwks))
       .add("jwks_file", Field::string().startsWith("/"))
+      .add("jwks_uri", typedefs::url().check(checkJwksUri))
+      .add("jwks_refresh_interval", Field::integer().required().defaultTo(300).between(10, 86400))
       .add("allowed_issuers", Field::set(Field::string()))
       .add("allowed_audiences", Field::set(Field::string()))
       .add("required_claims", Field::set(Field::string()))

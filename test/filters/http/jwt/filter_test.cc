@@ -98,7 +98,7 @@ class JwtFilterTest : public ::testing::Test {
     EXPECT_TRUE(parsed.ok()) << parsed.status();
     store_ = CredentialStore::build(declarative_);
     absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> compiled =
-        JwtFilterConfig::create(*parsed, store_, [this] { return now_; });
+        JwtFilterConfig::create(*parsed, store_, nullptr, [this] { return now_; });
     if (compiled.ok()) {
       config_ = std::move(*compiled);
     }

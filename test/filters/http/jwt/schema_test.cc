@@ -34,6 +34,8 @@ TEST_F(JwtSchemaTest, EmptyConfigIsValidAndGetsEveryDefault) {
     "realm": null,
     "jwks": null,
     "jwks_file": null,
+    "jwks_uri": null,
+    "jwks_refresh_interval": 300,
     "allowed_issuers": null,
     "allowed_audiences": null,
     "required_claims": null,
@@ -45,13 +47,17 @@ TEST_F(JwtSchemaTest, EmptyConfigIsValidAndGetsEveryDefault) {
 TEST_F(JwtSchemaTest, PorticoFieldsAreValidated) {
   json config = {{"jwks", "{}"},
                  {"jwks_file", "relative.json"},
+                 {"jwks_uri", "http://idp.example.com/jwks"},
+                 {"jwks_refresh_interval", 5},
                  {"leeway", 301},
                  {"claims_to_headers", {{{"claim", "sub"}}}}};
-  EXPECT_EQ(validate(config), json::parse(R"({"config": {
+  EXPECT_EQ(validate(config), json::parse(R"json({"config": {
     "jwks": "a JWKS must be a JSON object with a 'keys' array",
     "jwks_file": "should start with: /",
+    "jwks_uri": "must be an https URL (plain http only to localhost)",
+    "jwks_refresh_interval": "value should be between 10 and 86400",
     "leeway": "value should be between 0 and 300",
-    "claims_to_headers": [{"header": "required field missing"}]}})"));
+    "claims_to_headers": [{"header": "required field missing"}]}})json"));
 }
 
 TEST_F(JwtSchemaTest, PorticoFieldsKeepValidValues) {
@@ -64,6 +70,16 @@ TEST_F(JwtSchemaTest, PorticoFieldsKeepValidValues) {
   EXPECT_TRUE(validate(config).is_null());
   EXPECT_EQ(config["claims_to_headers"], json::parse(R"([{"claim": "sub", "header": "X-User"}])"));
   EXPECT_EQ(config["leeway"], 30);
+}
+
+TEST_F(JwtSchemaTest, JwksUriIsHttpsOrLocal) {
+  for (const char* uri : {"https://idp.example.com/.well-known/jwks.json",
+                          "http://127.0.0.1:8080/jwks", "http://localhost/jwks"}) {
+    json config = {{"jwks_uri", uri}};
+    EXPECT_TRUE(validate(config).is_null()) << uri;
+  }
+  json lookalike = {{"jwks_uri", "http://localhost.evil.example/jwks"}};
+  EXPECT_FALSE(validate(lookalike).is_null());
 }
 
 TEST_F(JwtSchemaTest, GivenValuesAreKept) {
