@@ -60,8 +60,10 @@ std::string requestBytes(const FetchRequest& request, const HttpTarget& target,
   }
   if (!has_host) {
     const bool default_port = target.port == (target.tls_context != nullptr ? 443 : 80);
-    absl::StrAppend(&out, "Host: ", target.host, default_port ? "" : absl::StrCat(":", target.port),
-                    "\r\n");
+    // An IPv6 literal gets back the brackets the connect address dropped (RFC 7230 §5.4).
+    const bool ipv6 = target.host.find(':') != std::string::npos;
+    absl::StrAppend(&out, "Host: ", ipv6 ? "[" : "", target.host, ipv6 ? "]" : "",
+                    default_port ? "" : absl::StrCat(":", target.port), "\r\n");
   }
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
     absl::StrAppend(&out, "Content-Length: ", request.body.size(), "\r\n");
@@ -70,8 +72,10 @@ std::string requestBytes(const FetchRequest& request, const HttpTarget& target,
   return out;
 }
 
-// The path and query of an absolute URL: from the first '/' after "scheme://authority".
+// The path and query of an absolute URL: from the first '/' after "scheme://authority", without
+// the fragment (never sent).
 std::string_view pathAndQuery(std::string_view url) {
+  url = url.substr(0, url.find('#'));
   const size_t authority = url.find("://");
   const size_t slash = url.find('/', authority == std::string_view::npos ? 0 : authority + 3);
   if (slash == std::string_view::npos) {

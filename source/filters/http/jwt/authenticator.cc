@@ -140,7 +140,9 @@ std::pair<JwksConstSharedPtr, const Jwk*> Authenticator::jwkFor(const Token& tok
   }
   JwksConstSharedPtr set = jwks_->current();
   const Jwk* jwk = set != nullptr ? set->find(kid->get_ref<const std::string&>()) : nullptr;
-  if (jwk == nullptr) {
+  if (jwk == nullptr && set != nullptr) {
+    // Before the first set arrives the fetch is already under way (and retried): a wake now
+    // would only use up the window in which a rotation can trigger one.
     jwks_->onUnknownKid();
   }
   return {std::move(set), jwk};

@@ -125,8 +125,8 @@ class RemoteJwksRegistry::UrlFetcher {
       jwks = Jwks::parse(response->body);
     }
     if (!jwks.ok()) {
-      log::warn(absl::StrCat("jwt: fetching the JWKS at ", url_, " failed (",
-                             jwks.status().message(), "); ",
+      log::warn(absl::StrCat("jwt: fetching the JWKS at ", url_.substr(0, url_.find('?')),
+                             " failed (", jwks.status().message(), "); ",
                              last_good_ ? "keeping the last good set" : "no keys yet",
                              ", retrying in ", retry_ms_, " ms"));
       schedule(retry_ms_);

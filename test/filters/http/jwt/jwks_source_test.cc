@@ -192,7 +192,7 @@ TEST_F(RemoteJwksRegistryTest, AFetcherThatAnswersAtOnceFillsTheSourceBeforeGetR
 }
 
 TEST_F(RemoteJwksRegistryTest, AnUnknownKidWakesOneFetchPerWakeInterval) {
-  options_.min_wake_interval_ms = 300;
+  options_.min_wake_interval_ms = 500;
   std::shared_ptr<RemoteJwksSource> source = get();
   fake_.answer(ok(jwksWith(keys().a, "a")));
 
@@ -209,7 +209,7 @@ TEST_F(RemoteJwksRegistryTest, AnUnknownKidWakesOneFetchPerWakeInterval) {
   runFor(100);
   EXPECT_EQ(fake_.count(), 2) << "woken again within min_wake_interval_ms";
 
-  runFor(250);
+  runFor(450);
   source->onUnknownKid();
   EXPECT_TRUE(runUntilFetches(3)) << "not woken once min_wake_interval_ms had passed";
 }
@@ -261,7 +261,7 @@ TEST_F(RemoteJwksRegistryTest, AFailedFetchKeepsTheLastGoodSet) {
   options_.min_wake_interval_ms = 0;
   std::shared_ptr<RemoteJwksSource> source = get();
   fake_.answer(ok(jwksWith(keys().a, "a")));
-  const JwksConstSharedPtr good = source->current();
+  JwksConstSharedPtr good = source->current();
 
   const std::vector<absl::StatusOr<FetchResponse>> failures = {
       absl::DeadlineExceededError("no progress"),
@@ -281,6 +281,8 @@ TEST_F(RemoteJwksRegistryTest, AFailedFetchKeepsTheLastGoodSet) {
     // A failure is retried soon (first_retry_ms), not after the refresh interval.
     ASSERT_TRUE(runUntilFetches(before + 2, 500));
     fake_.answer(ok(jwksWith(keys().a, "a")));
+    EXPECT_NE(source->current(), good);
+    good = source->current();
   }
 }
 
