@@ -21,7 +21,11 @@ def portico_proto_library(name, srcs, deps = [], grpc = False):
         cmd = "protoc -Iapi --cpp_out=$(GENDIR)/api" + plugin + " " +
               " ".join([package + "/" + s for s in srcs]),
     )
-    native.filegroup(name = name + "_srcs", srcs = srcs + [d + "_srcs" for d in deps])
+    native.filegroup(
+        name = name + "_srcs",
+        srcs = srcs + [d + "_srcs" for d in deps],
+        visibility = ["//visibility:public"],
+    )
     native.cc_library(
         name = name,
         srcs = [o for o in outs if o.endswith(".cc")],

@@ -46,6 +46,13 @@ Settings defaults() {
       {"upstream_keepalive_idle_timeout", "60"},
       {"drain_timeout", "30s"},
       {"lua_ssl_trusted_certificate", ""},
+      {"role", "traditional"},
+      {"cluster_control_plane", "127.0.0.1:8005"},
+      {"cluster_listen", "0.0.0.0:8005"},
+      {"cluster_cert", ""},
+      {"cluster_cert_key", ""},
+      {"cluster_ca_cert", ""},
+      {"cluster_plaintext", "off"},
   };
 }
 
@@ -242,6 +249,24 @@ absl::StatusOr<config::v1::Bootstrap> loadBootstrap(const std::string& conf_path
   bootstrap.set_error_log(settings["proxy_error_log"]);
   bootstrap.set_log_level(settings["log_level"]);
   bootstrap.set_lua_ssl_trusted_certificate(settings["lua_ssl_trusted_certificate"]);
+  const std::string& role = settings["role"];
+  if (role != "traditional" && role != "control_plane" && role != "data_plane") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "role must be one of 'traditional', 'control_plane' or 'data_plane' (got '", role, "')"));
+  }
+  bootstrap.set_role(role);
+  bootstrap.set_cluster_control_plane(settings["cluster_control_plane"]);
+  bootstrap.set_cluster_listen(settings["cluster_listen"]);
+  bootstrap.set_cluster_cert(settings["cluster_cert"]);
+  bootstrap.set_cluster_cert_key(settings["cluster_cert_key"]);
+  bootstrap.set_cluster_ca_cert(settings["cluster_ca_cert"]);
+  bootstrap.set_cluster_plaintext(parseFlag(settings["cluster_plaintext"]));
+  if (role != "traditional" && !bootstrap.cluster_plaintext() &&
+      (bootstrap.cluster_cert().empty() || bootstrap.cluster_cert_key().empty())) {
+    return absl::InvalidArgumentError(
+        "cluster_cert and cluster_cert_key must be set in hybrid mode (or cluster_plaintext = on "
+        "with both ends on loopback)");
+  }
 
   struct DurationKey {
     const char* key;

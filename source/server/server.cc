@@ -12,7 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "source/common/log/logger.h"
 #include "source/common/network/handle.h"
+#include "source/config/declarative/ids.h"
 #include "source/server/access_log.h"
+#include "source/server/data_plane.h"
 #include "source/server/declarative_source.h"
 #include "source/server/listen_socket.h"
 #include "source/server/process_lock.h"
@@ -41,6 +43,7 @@ Server::Server(config::v1::Bootstrap bootstrap)
 Server::~Server() {
   admin_listeners_.clear();
   // Their handles live on loop_, which closes below.
+  data_plane_.reset();
   config_.reset();
   main_upstreams_.reset();
   for (uv_signal_t* signal : signals_) {
@@ -111,6 +114,9 @@ absl::Status Server::start() {
   if (absl::Status status = openListeners(); !status.ok()) {
     return status;
   }
+  if (absl::Status status = startHybrid(); !status.ok()) {
+    return status;
+  }
   if (absl::Status status = lock->writePid(getpid()); !status.ok()) {
     return status;
   }
@@ -147,6 +153,9 @@ absl::Status Server::start() {
 }
 
 absl::Status Server::loadInitialConfig() {
+  if (bootstrap_.role() == "data_plane") {
+    return absl::OkStatus();  // the control plane's, or the persisted one (startHybrid)
+  }
   if (!bootstrap_.declarative_config().empty()) {
     absl::StatusOr<std::shared_ptr<const config::v1::DeclarativeConfig>> config =
         loadDeclarativeFile(bootstrap_.declarative_config());
@@ -198,6 +207,8 @@ absl::Status Server::openListeners() {
     }
   }
   process_.pid = getpid();
+  process_.node_id = config::declarative::randomUuid();
+  process_.hostname = admin::localHostname();
   process_.worker_count = worker_count;
   process_.prefix = bootstrap_.prefix();
   process_.declarative_config = bootstrap_.declarative_config();
@@ -225,6 +236,19 @@ absl::Status Server::openListeners() {
                                                 std::move(per_worker[i]), config_->current()));
     workers_.back()->start();
   }
+  return absl::OkStatus();
+}
+
+absl::Status Server::startHybrid() {
+  if (bootstrap_.role() != "data_plane") {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::unique_ptr<DataPlane>> plane =
+      DataPlane::start(&loop_, bootstrap_, *config_, process_.node_id, process_.hostname);
+  if (!plane.ok()) {
+    return plane.status();
+  }
+  data_plane_ = std::move(*plane);
   return absl::OkStatus();
 }
 

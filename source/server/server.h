@@ -10,6 +10,7 @@
 #include "source/server/admin/admin_api.h"
 #include "source/server/admin/admin_listener.h"
 #include "source/server/config_manager.h"
+#include "source/server/data_plane.h"
 #include "source/server/proxy_settings.h"
 #include "source/server/worker.h"
 #include "source/upstream/fetcher.h"
@@ -32,6 +33,8 @@ class Server {
   absl::Status start();
   absl::Status loadInitialConfig();
   absl::Status openListeners();
+  // role = data_plane: the discovery stream (control_plane: the discovery service).
+  absl::Status startHybrid();
   void reloadFromFile();
   void beginShutdown();
   void checkShutdown();
@@ -47,6 +50,7 @@ class Server {
   std::unique_ptr<upstream::Upstreams> main_upstreams_;
   upstream::HttpFetcher main_fetcher_;
   std::unique_ptr<ConfigManager> config_;
+  std::unique_ptr<DataPlane> data_plane_;
   std::vector<std::unique_ptr<Worker>> workers_;
   admin::ProcessInfo process_;
   std::unique_ptr<admin::AdminApi> admin_api_;

@@ -18,7 +18,6 @@
 #include "source/server/admin/url_encoding.h"
 
 namespace portico::server::admin {
-namespace {
 
 std::string localHostname() {
   char name[256] = {};
@@ -27,6 +26,8 @@ std::string localHostname() {
   }
   return name;
 }
+
+namespace {
 
 // "/services/a/routes" -> {"services", "a", "routes"}; a trailing slash is ignored. Unset when
 // the path has an empty segment in the middle.

@@ -27,6 +27,9 @@ struct AdminResponse {
 };
 
 // What the admin API knows about the running process (GET /, GET /status).
+// This machine's name (gethostname), "localhost" when it has none.
+std::string localHostname();
+
 struct ProcessInfo {
   std::string node_id;
   std::string hostname;

@@ -1,0 +1,68 @@
+#include "source/xds/cluster_credentials.h"
+
+#include <arpa/inet.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace portico::xds {
+
+bool isLoopbackAddress(const std::string& address) {
+  std::string host = address;
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(1, host.find(']') - 1);
+  } else if (const size_t colon = host.rfind(':'); colon != std::string::npos) {
+    host.resize(colon);
+  }
+  if (host == "localhost") {
+    return true;
+  }
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+absl::StatusOr<std::string> readPem(const std::string& key, const std::string& path) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(key, " is not set"));
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::InvalidArgumentError(absl::StrCat(key, ": cannot read ", path));
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> channelCredentials(
+    const config::v1::Bootstrap& bootstrap) {
+  if (bootstrap.cluster_plaintext()) {
+    if (!isLoopbackAddress(bootstrap.cluster_control_plane())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cluster_plaintext is only allowed with a control plane on loopback "
+                       "(cluster_control_plane = ",
+                       bootstrap.cluster_control_plane(), ")"));
+    }
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions options;
+  for (auto [key, path, out] :
+       {std::tuple{"cluster_cert", &bootstrap.cluster_cert(), &options.pem_cert_chain},
+        std::tuple{"cluster_cert_key", &bootstrap.cluster_cert_key(), &options.pem_private_key},
+        std::tuple{"cluster_ca_cert", &bootstrap.cluster_ca_cert(), &options.pem_root_certs}}) {
+    absl::StatusOr<std::string> pem = readPem(key, *path);
+    if (!pem.ok()) {
+      return pem.status();
+    }
+    *out = std::move(*pem);
+  }
+  return grpc::SslCredentials(options);
+}
+
+}  // namespace portico::xds
