@@ -53,6 +53,7 @@ Settings defaults() {
       {"cluster_cert_key", ""},
       {"cluster_ca_cert", ""},
       {"cluster_plaintext", "off"},
+      {"declarative_config_watch", "on"},
   };
 }
 
@@ -261,6 +262,7 @@ absl::StatusOr<config::v1::Bootstrap> loadBootstrap(const std::string& conf_path
   bootstrap.set_cluster_cert_key(settings["cluster_cert_key"]);
   bootstrap.set_cluster_ca_cert(settings["cluster_ca_cert"]);
   bootstrap.set_cluster_plaintext(parseFlag(settings["cluster_plaintext"]));
+  bootstrap.set_watch_declarative_config(parseFlag(settings["declarative_config_watch"]));
   if (role != "traditional" && !bootstrap.cluster_plaintext() &&
       (bootstrap.cluster_cert().empty() || bootstrap.cluster_cert_key().empty())) {
     return absl::InvalidArgumentError(

@@ -16,6 +16,7 @@
 #include "source/server/access_log.h"
 #include "source/server/data_plane.h"
 #include "source/server/declarative_source.h"
+#include "source/server/file_watcher.h"
 #include "source/server/listen_socket.h"
 #include "source/server/process_lock.h"
 #include "source/upstream/url_fetcher.h"
@@ -43,6 +44,7 @@ Server::Server(config::v1::Bootstrap bootstrap)
 Server::~Server() {
   admin_listeners_.clear();
   // Their handles live on loop_, which closes below.
+  file_watcher_.reset();
   data_plane_.reset();
   config_.reset();
   main_upstreams_.reset();
@@ -116,6 +118,14 @@ absl::Status Server::start() {
   }
   if (absl::Status status = startHybrid(); !status.ok()) {
     return status;
+  }
+  if (bootstrap_.watch_declarative_config() && !bootstrap_.declarative_config().empty() &&
+      bootstrap_.role() != "data_plane") {
+    file_watcher_ = std::make_unique<FileWatcher>(&loop_, bootstrap_.declarative_config(), 200,
+                                                  [this] { reloadFromFile(); });
+    if (absl::Status status = file_watcher_->start(); !status.ok()) {
+      log::warn(absl::StrCat(status.message(), "; reload with `portico reload` or SIGHUP"));
+    }
   }
   if (absl::Status status = lock->writePid(getpid()); !status.ok()) {
     return status;
@@ -253,7 +263,8 @@ absl::Status Server::startHybrid() {
 }
 
 void Server::reloadFromFile() {
-  if (bootstrap_.declarative_config().empty() || shutting_down_) {
+  if (bootstrap_.declarative_config().empty() || shutting_down_ ||
+      bootstrap_.role() == "data_plane") {
     return;
   }
   absl::StatusOr<std::shared_ptr<const config::v1::DeclarativeConfig>> config =

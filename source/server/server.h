@@ -11,6 +11,7 @@
 #include "source/server/admin/admin_listener.h"
 #include "source/server/config_manager.h"
 #include "source/server/data_plane.h"
+#include "source/server/file_watcher.h"
 #include "source/server/proxy_settings.h"
 #include "source/server/worker.h"
 #include "source/upstream/fetcher.h"
@@ -51,6 +52,7 @@ class Server {
   upstream::HttpFetcher main_fetcher_;
   std::unique_ptr<ConfigManager> config_;
   std::unique_ptr<DataPlane> data_plane_;
+  std::unique_ptr<FileWatcher> file_watcher_;
   std::vector<std::unique_ptr<Worker>> workers_;
   admin::ProcessInfo process_;
   std::unique_ptr<admin::AdminApi> admin_api_;

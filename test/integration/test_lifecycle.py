@@ -53,10 +53,13 @@ class ShutdownTest(GatewayTestCase):
 
 
 class ReloadTest(GatewayTestCase):
+    """Explicit reloads; the file watch is off so that only the signal can have loaded the file."""
+
     def setUp(self):
         super().setUp()
         self.gateway = self.start_gateway(
-            kong_config(service("e", self.echo.url, [route("old", ["/old"])])))
+            kong_config(service("e", self.echo.url, [route("old", ["/old"])])),
+            conf={"declarative_config_watch": "off"})
         self.assertEqual(curl(self.gateway.url("/old")).status, 200)
 
     def new_config(self):
@@ -87,6 +90,36 @@ class ReloadTest(GatewayTestCase):
         self.gateway.send_signal(signal.SIGHUP)
         self.assertTrue(wait_until(lambda: curl(self.gateway.url("/new")).status == 200),
                         "a good config after a bad one was not loaded")
+
+
+class FileWatchTest(GatewayTestCase):
+    def setUp(self):
+        super().setUp()
+        self.gateway = self.start_gateway(
+            kong_config(service("e", self.echo.url, [route("old", ["/old"])])))
+        self.assertEqual(curl(self.gateway.url("/old")).status, 200)
+
+    def test_an_edited_kong_yml_is_served_without_a_signal(self):
+        self.gateway.write_config(
+            kong_config(service("e", self.echo.url, [route("new", ["/new"])])))
+        self.assertTrue(wait_until(lambda: curl(self.gateway.url("/new")).status == 200),
+                        "the edited kong.yml was not picked up")
+        self.assertEqual(curl(self.gateway.url("/old")).status, 404)
+
+    def test_a_file_renamed_over_kong_yml_is_served(self):
+        replacement = self.gateway.kong_yml + ".new"
+        with open(replacement, "w", encoding="utf-8") as f:
+            f.write(to_yaml(kong_config(service("e", self.echo.url, [route("new", ["/new"])]))))
+        os.rename(replacement, self.gateway.kong_yml)
+        self.assertTrue(wait_until(lambda: curl(self.gateway.url("/new")).status == 200),
+                        "a kong.yml replaced by rename was not picked up")
+
+    def test_a_broken_edit_keeps_the_old_config_serving(self):
+        self.gateway.write_config(BROKEN_YML)
+        time.sleep(1.0)
+        self.assertTrue(self.gateway.running())
+        self.assertEqual(curl(self.gateway.url("/old")).status, 200)
+        self.assertIn("reload refused", self.gateway.log_tail())
 
 
 class ConfigCommandTest(GatewayTestCase):
