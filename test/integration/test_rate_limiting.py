@@ -285,6 +285,90 @@ class RedisPolicyTest(GatewayTestCase):
 
 
 @needs_redis
+class RedisSyncRateTest(GatewayTestCase):
+    """sync_rate > 0 (kong-behavior.md §4.4): counted in the gateway, pushed to Redis in batches."""
+
+    def setUp(self):
+        super().setUp()
+        self.redis = Redis().start()
+        self.addCleanup(self.redis.kill)
+
+    def gateway(self, sync_rate, workers=1, **limits):
+        config = {**limits, "limit_by": "header", "header_name": "X-Client", "policy": "redis",
+                  "fault_tolerant": False, "sync_rate": sync_rate,
+                  "redis": {"host": "127.0.0.1", "port": self.redis.port, "timeout": 500}}
+        return self.start_gateway(kong_config(
+            service("echo", self.echo.url, [rate_limited("rl", ["/rl"], config)])),
+            workers=workers)
+
+    def calls(self):
+        """Redis commands run so far, by name (INFO commandstats)."""
+        counts = {}
+        for line in self.redis.command("INFO", "commandstats").splitlines():
+            if line.startswith("cmdstat_"):
+                name, stats = line[len("cmdstat_"):].split(":", 1)
+                counts[name] = int(stats.split(",")[0].split("=")[1])
+        return counts
+
+    def counter(self, client):
+        keys = self.redis.command("KEYS", f"ratelimit:*:{client['X-Client']}:*:hour")
+        self.assertEqual(len(keys), 1)
+        return self.redis.command("GET", keys[0])
+
+    def test_requests_are_judged_without_a_redis_round_trip_each(self):
+        gateway = self.gateway(0.3, workers=2, hour=100)
+        client = {"X-Client": uuid.uuid4().hex}
+        align(3600, 10)
+        self.redis.command("CONFIG", "RESETSTAT")
+        remaining = [get(gateway.proxy_port, "/rl", client)[1].get("x-ratelimit-remaining-hour")
+                     for _ in range(20)]
+        self.assertEqual(remaining, [str(99 - i) for i in range(20)])
+        calls = self.calls()
+        # One read of the counter per worker at most; no per-request script or INCR.
+        self.assertLessEqual(calls.get("get", 0), 2)
+        self.assertNotIn("evalsha", calls)
+        self.assertNotIn("incr", calls)
+        time.sleep(1)
+        self.assertEqual(self.counter(client), "20")
+        self.assertLessEqual(self.calls().get("incrby", 0), 4)
+
+    def test_two_gateways_converge_on_the_shared_count_after_a_sync(self):
+        first, second = self.gateway(0.2, hour=10), self.gateway(0.2, hour=10)
+        client = {"X-Client": uuid.uuid4().hex}
+        align(3600, 10)
+        statuses = [get(first.proxy_port, "/rl", client)[0] for _ in range(4)]
+        statuses += [get(second.proxy_port, "/rl", client)[0] for _ in range(3)]
+        self.assertEqual(statuses, [200] * 7)
+        time.sleep(1)
+        self.assertEqual(self.counter(client), "7")
+        status, headers = get(first.proxy_port, "/rl", client)
+        self.assertEqual((status, headers.get("x-ratelimit-remaining-hour")), (200, "2"))
+        self.assertEqual([get(first.proxy_port, "/rl", client)[0] for _ in range(3)],
+                         [200, 200, 429])
+        time.sleep(1)
+        self.assertEqual(self.counter(client), "10")
+        self.assertEqual(get(second.proxy_port, "/rl", client)[0], 429)
+
+    def test_redis_down_keeps_counting_locally_and_catches_up(self):
+        gateway = self.gateway(0.2, hour=100)
+        client = {"X-Client": uuid.uuid4().hex}
+        align(3600, 10)
+        self.assertEqual(get(gateway.proxy_port, "/rl", client)[0], 200)
+        self.redis.kill()
+        self.assertEqual([get(gateway.proxy_port, "/rl", client)[0] for _ in range(3)],
+                         [200] * 3)
+        time.sleep(0.5)
+        self.assertIn("failed to sync", gateway.logs())
+        self.redis.start()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not self.redis.command(
+                "KEYS", f"ratelimit:*:{client['X-Client']}:*"):
+            time.sleep(0.1)
+        # A fresh Redis: the deltas kept since the outage (and perhaps the first one) arrive.
+        self.assertIn(self.counter(client), ("3", "4"))
+
+
+@needs_redis
 class RedisTlsTest(GatewayTestCase):
     def setUp(self):
         super().setUp()

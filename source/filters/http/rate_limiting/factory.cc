@@ -2,6 +2,9 @@
 
 #include "source/filters/http/rate_limiting/config.h"
 #include "source/filters/http/rate_limiting/filter_config.h"
+#include "source/filters/http/rate_limiting/redis_client.h"
+#include "source/filters/http/rate_limiting/redis_sync.h"
+#include "source/filters/http/rate_limiting/synced_counters.h"
 #include "source/http/filter_factory.h"
 
 namespace portico::filters::http::rate_limiting {
@@ -21,9 +24,15 @@ class RateLimitingFactory : public portico::http::FilterFactory {
       return parsed.status();
     }
     static ThrottledLog* failure_log = new ThrottledLog(systemClock(), kFailureLogIntervalMs);
-    return std::make_shared<const RateLimitingFilterConfig>(std::move(*parsed), systemClock(),
-                                                            LocalCounterTable::process(),
-                                                            *failure_log, &RedisClient::forLoop);
+    auto redis_syncs = [](uv_loop_t* loop, const RateLimitConfig& config,
+                          RedisExecutor& redis) -> RedisSync& {
+      return RedisSync::forLoop(
+          loop, SyncedCounters::forEndpoint(config.redis.poolKey(), config.sync_rate), redis,
+          *failure_log, systemClock(), config.sync_rate);
+    };
+    return std::make_shared<const RateLimitingFilterConfig>(
+        std::move(*parsed), systemClock(), LocalCounterTable::process(), *failure_log,
+        &RedisClient::forLoop, std::move(redis_syncs));
   }
 };
 

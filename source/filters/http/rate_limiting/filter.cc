@@ -1,5 +1,6 @@
 #include "source/filters/http/rate_limiting/filter.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -33,14 +34,23 @@ portico::http::FilterStatus RateLimitingFilter::onRequestHeaders(
                ? portico::http::FilterStatus::kContinue
                : portico::http::FilterStatus::kStop;
   }
-  RedisClient& client = config_.redisClient(callbacks_->loop());
   std::weak_ptr<RateLimitingFilter*> weak = alive_;
-  evaluateRedis(config, client, identifier, now_ms_, [weak](absl::StatusOr<Decision> decision) {
+  auto resume = [weak](absl::StatusOr<Decision> decision) {
     std::shared_ptr<RateLimitingFilter*> self = weak.lock();
     if (self != nullptr && (*self)->apply(decision)) {
       (*self)->callbacks_->continueRequest();
     }
-  });
+  };
+  if (RedisSync* sync = config_.redisSync(callbacks_->loop())) {
+    if (std::optional<Decision> decision = sync->decideLocally(config, identifier, now_ms_)) {
+      return apply(*decision) ? portico::http::FilterStatus::kContinue
+                              : portico::http::FilterStatus::kStop;
+    }
+    sync->fetchThenDecide(config, identifier, now_ms_, std::move(resume));
+    return portico::http::FilterStatus::kStop;
+  }
+  evaluateRedis(config, config_.redisClient(callbacks_->loop()), identifier, now_ms_,
+                std::move(resume));
   return portico::http::FilterStatus::kStop;
 }
 

@@ -7,26 +7,34 @@
 #include "source/filters/http/rate_limiting/clock.h"
 #include "source/filters/http/rate_limiting/config.h"
 #include "source/filters/http/rate_limiting/local_counters.h"
-#include "source/filters/http/rate_limiting/redis_client.h"
+#include "source/filters/http/rate_limiting/redis_executor.h"
+#include "source/filters/http/rate_limiting/redis_sync.h"
 #include "source/filters/http/rate_limiting/throttled_log.h"
 #include "source/http/filter_factory.h"
 
 namespace portico::filters::http::rate_limiting {
 
-// The Redis client of the calling worker for some settings (RedisClient::forLoop in the server).
-using RedisClientLookup = std::function<RedisClient&(uv_loop_t*, const RedisSettings&)>;
+// The Redis client of the calling worker for some settings (RedisClient::forLoop, or
+// RedisCluster::forLoop for cluster settings, in the server).
+using RedisClientLookup = std::function<RedisExecutor&(uv_loop_t*, const RedisSettings&)>;
+// The calling worker's sync_rate machinery for a config with sync_rate > 0 (RedisSync::forLoop
+// over the process' SyncedCounters for that Redis, in the server).
+using RedisSyncLookup =
+    std::function<RedisSync&(uv_loop_t*, const RateLimitConfig&, RedisExecutor&)>;
 
 // One rate-limiting plugin instance, compiled once per snapshot and shared by every worker. The
 // counters are not in here: they outlive the snapshot (the local table, or Redis).
 class RateLimitingFilterConfig : public portico::http::FilterConfig {
  public:
   RateLimitingFilterConfig(RateLimitConfig config, const Clock& clock, LocalCounterTable& table,
-                           ThrottledLog& failure_log, RedisClientLookup redis_clients)
+                           ThrottledLog& failure_log, RedisClientLookup redis_clients,
+                           RedisSyncLookup redis_syncs)
       : config_(std::move(config)),
         clock_(clock),
         table_(table),
         failure_log_(failure_log),
-        redis_clients_(std::move(redis_clients)) {}
+        redis_clients_(std::move(redis_clients)),
+        redis_syncs_(std::move(redis_syncs)) {}
 
   portico::http::HttpFilterPtr createFilter() const override;
 
@@ -34,7 +42,14 @@ class RateLimitingFilterConfig : public portico::http::FilterConfig {
   const Clock& clock() const { return clock_; }
   LocalCounterTable& table() const { return table_; }
   ThrottledLog& failureLog() const { return failure_log_; }
-  RedisClient& redisClient(uv_loop_t* loop) const { return redis_clients_(loop, config_.redis); }
+  RedisExecutor& redisClient(uv_loop_t* loop) const { return redis_clients_(loop, config_.redis); }
+  // The calling worker's sync_rate machinery; nullptr when every request goes to Redis.
+  RedisSync* redisSync(uv_loop_t* loop) const {
+    if (config_.policy != Policy::kRedis || config_.sync_rate <= 0) {
+      return nullptr;
+    }
+    return &redis_syncs_(loop, config_, redisClient(loop));
+  }
 
  private:
   RateLimitConfig config_;
@@ -42,6 +57,7 @@ class RateLimitingFilterConfig : public portico::http::FilterConfig {
   LocalCounterTable& table_;
   ThrottledLog& failure_log_;
   RedisClientLookup redis_clients_;
+  RedisSyncLookup redis_syncs_;
 };
 
 }  // namespace portico::filters::http::rate_limiting

@@ -12,6 +12,7 @@
 #include "source/common/tls/client_context.h"
 #include "source/filters/http/rate_limiting/config.h"
 #include "source/filters/http/rate_limiting/redis_connection.h"
+#include "source/filters/http/rate_limiting/redis_executor.h"
 #include "source/upstream/resolver.h"
 
 namespace portico::filters::http::rate_limiting {
@@ -23,7 +24,7 @@ namespace portico::filters::http::rate_limiting {
 // while every open one is busy, up to kMaxConnections. A connection that fails is dropped and the
 // next request opens a new one; after a failure to connect, requests fail at once for a backoff
 // (50 ms, doubling to 1 s) instead of each waiting on a dead server.
-class RedisClient : public RedisConnection::Owner {
+class RedisClient : public RedisExecutor, public RedisConnection::Owner {
  public:
   static constexpr size_t kMaxConnections = 4;
 
@@ -35,9 +36,8 @@ class RedisClient : public RedisConnection::Owner {
   // The calling worker's client for `settings`, created on first use. Worker threads only.
   static RedisClient& forLoop(uv_loop_t* loop, const RedisSettings& settings);
 
-  // Pipelines `commands` on one connection. `callback` gets their replies, or why Redis could not
-  // be asked; it never runs before execute() returns.
-  void execute(const std::vector<RedisCommand>& commands, ReplyCallback callback);
+  // RedisExecutor: pipelines `commands` on one connection.
+  void execute(const std::vector<RedisCommand>& commands, ReplyCallback callback) override;
 
   size_t openConnections() const { return connections_.size(); }
 

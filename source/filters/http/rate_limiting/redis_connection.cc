@@ -34,8 +34,8 @@ RedisConnection::RedisConnection(uv_loop_t* loop, const RedisSettings& settings,
       timeout_ms_(settings.timeout_ms),
       timer_(loop, [this] { onTimer(); }),
       reader_(redisReaderCreate()),
-      flush_(new uv_check_t) {
-  uv_check_init(loop, flush_);
+      flush_(new uv_prepare_t) {
+  uv_prepare_init(loop, flush_);
   flush_->data = this;
   queueHandshake(settings);
 }
@@ -105,8 +105,8 @@ void RedisConnection::send(const std::vector<RedisCommand>& commands, ReplyCallb
 void RedisConnection::write(const std::string& bytes) {
   unsent_ += bytes;
   if (connection_ != nullptr && connection_->connected()) {
-    uv_check_start(flush_, [](uv_check_t* check) {
-      if (auto* self = static_cast<RedisConnection*>(check->data)) {
+    uv_prepare_start(flush_, [](uv_prepare_t* prepare) {
+      if (auto* self = static_cast<RedisConnection*>(prepare->data)) {
         self->flush();
       }
     });
@@ -114,7 +114,7 @@ void RedisConnection::write(const std::string& bytes) {
 }
 
 void RedisConnection::flush() {
-  uv_check_stop(flush_);
+  uv_prepare_stop(flush_);
   if (!unsent_.empty() && connection_ != nullptr && connection_->connected()) {
     connection_->write(unsent_);
     unsent_.clear();
@@ -197,7 +197,7 @@ void RedisConnection::fail(const absl::Status& status) {
   const bool was_ready = ready_;
   ready_ = false;
   timer_.disarm();
-  uv_check_stop(flush_);
+  uv_prepare_stop(flush_);
   std::deque<Waiting> waiting = std::move(waiting_);
   waiting_.clear();
   for (Waiting& request : waiting) {

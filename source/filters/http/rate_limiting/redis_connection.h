@@ -91,9 +91,11 @@ class RedisConnection : public network::ConnectionCallbacks {
   network::Timer timer_;
   redisReader* reader_;
   std::deque<Waiting> waiting_;
-  // Requests of one loop iteration leave in one write, when libuv's check phase runs.
+  // Requests queued in one loop iteration leave in one write, when libuv's prepare phase runs:
+  // it comes before the loop blocks in poll, so a request queued from a timer callback is not
+  // held back until some unrelated event wakes the loop.
   std::string unsent_;
-  uv_check_t* flush_;
+  uv_prepare_t* flush_;
   bool ready_ = false;
   bool failed_ = false;
 };

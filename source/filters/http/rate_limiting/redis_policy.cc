@@ -151,7 +151,7 @@ absl::StatusOr<Decision> interpret(const Call& call, const redisReply& reply) {
   return decision;
 }
 
-void send(RedisClient& client, std::shared_ptr<Call> call, bool by_sha) {
+void send(RedisExecutor& client, std::shared_ptr<Call> call, bool by_sha) {
   client.execute({scriptCommand(*call, by_sha)},
                  [&client, call, by_sha](absl::StatusOr<Replies> replies) {
                    if (!replies.ok()) {
@@ -170,8 +170,8 @@ void send(RedisClient& client, std::shared_ptr<Call> call, bool by_sha) {
 
 }  // namespace
 
-void evaluateRedis(const RateLimitConfig& config, RedisClient& client, std::string_view identifier,
-                   int64_t now_ms, DecisionCallback done) {
+void evaluateRedis(const RateLimitConfig& config, RedisExecutor& client,
+                   std::string_view identifier, int64_t now_ms, DecisionCallback done) {
   auto call = std::make_shared<Call>();
   call->sliding = config.window_type == WindowType::kSliding;
   call->script = call->sliding ? &slidingScript() : &fixedScript();

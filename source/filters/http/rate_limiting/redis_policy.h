@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "source/filters/http/rate_limiting/config.h"
 #include "source/filters/http/rate_limiting/decision.h"
-#include "source/filters/http/rate_limiting/redis_client.h"
+#include "source/filters/http/rate_limiting/redis_executor.h"
 
 namespace portico::filters::http::rate_limiting {
 
@@ -20,7 +20,7 @@ using DecisionCallback = std::function<void(absl::StatusOr<Decision>)>;
 //  - sliding windows: read the current and previous window of each period, and INCR the current
 //    ones only when every period's estimate is below its limit.
 // `done` never runs before evaluateRedis returns.
-void evaluateRedis(const RateLimitConfig& config, RedisClient& client, std::string_view identifier,
-                   int64_t now_ms, DecisionCallback done);
+void evaluateRedis(const RateLimitConfig& config, RedisExecutor& client,
+                   std::string_view identifier, int64_t now_ms, DecisionCallback done);
 
 }  // namespace portico::filters::http::rate_limiting

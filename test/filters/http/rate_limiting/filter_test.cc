@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "gtest/gtest.h"
+#include "source/filters/http/rate_limiting/redis_client.h"
 #include "source/http/stream_context.h"
 #include "test/filters/http/rate_limiting/fake_clock.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
@@ -87,6 +88,7 @@ class RateLimitingFilterTest : public testing::Test {
 
   void TearDown() override {
     filters_.clear();
+    redis_sync_.reset();
     redis_clients_.clear();
     runUntil(
         &loop_, [] { return false; }, 20);
@@ -102,6 +104,14 @@ class RateLimitingFilterTest : public testing::Test {
             client = std::make_unique<RedisClient>(loop, settings);
           }
           return *client;
+        },
+        [this](uv_loop_t* loop, const RateLimitConfig& config, RedisExecutor& redis) -> RedisSync& {
+          if (redis_sync_ == nullptr) {
+            redis_sync_ =
+                std::make_unique<RedisSync>(loop, synced_, redis, failure_log_, clock_,
+                                            static_cast<uint64_t>(config.sync_rate * 1000));
+          }
+          return *redis_sync_;
         });
   }
 
@@ -133,6 +143,8 @@ class RateLimitingFilterTest : public testing::Test {
   ThrottledLog failure_log_{clock_, 10000};
   std::unique_ptr<RateLimitingFilterConfig> filter_config_;
   std::map<std::string, std::unique_ptr<RedisClient>> redis_clients_;
+  SyncedCounters synced_;
+  std::unique_ptr<RedisSync> redis_sync_;
   std::vector<portico::http::HttpFilterPtr> filters_;
 };
 
@@ -230,6 +242,35 @@ TEST_F(RateLimitingFilterTest, RedisPolicyWaitsForRedisThenContinues) {
   request();
   auto rejected = request();
   EXPECT_EQ(rejected->reply_status, 429);
+}
+
+TEST_F(RateLimitingFilterTest, SyncRateReadsRedisOnceThenDecidesWithoutWaiting) {
+  if (!RedisServer::available()) {
+    GTEST_SKIP() << "redis-server is not installed";
+  }
+  RedisServer server;
+  ASSERT_TRUE(server.start());
+  config_.policy = Policy::kRedis;
+  config_.sync_rate = 10;
+  config_.redis.host = "127.0.0.1";
+  config_.redis.port = static_cast<uint16_t>(server.port());
+  filter_config_ = makeConfig();
+  FakeStream stream(&loop_);
+  portico::http::HttpFilterPtr first = filter_config_->createFilter();
+  first->setCallbacks(&stream);
+  stream.filter = first.get();
+  MessageHead head;
+  EXPECT_EQ(first->onRequestHeaders(head, true), FilterStatus::kStop);  // reads Redis
+  ASSERT_TRUE(runUntil(&loop_, [&] { return stream.continued; }));
+  EXPECT_EQ(header(stream.proxiedResponse(), "X-RateLimit-Remaining-Minute"), "1");
+  portico::http::HttpFilterPtr second = filter_config_->createFilter();
+  second->setCallbacks(&stream);
+  stream.filter = second.get();
+  EXPECT_EQ(second->onRequestHeaders(head, true), FilterStatus::kContinue);
+  EXPECT_EQ(header(stream.proxiedResponse(), "X-RateLimit-Remaining-Minute"), "0");
+  auto rejected = request();
+  EXPECT_EQ(rejected->reply_status, 429);
+  EXPECT_FALSE(rejected->continued);
 }
 
 TEST_F(RateLimitingFilterTest, AFilterDestroyedWhileWaitingIsNotCalledBack) {

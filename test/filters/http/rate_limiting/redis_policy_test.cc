@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "gtest/gtest.h"
+#include "source/filters/http/rate_limiting/redis_client.h"
 #include "test/filters/http/rate_limiting/fake_clock.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
 #include "test/test_common/loop_runner.h"
