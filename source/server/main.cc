@@ -23,6 +23,9 @@ constexpr char kUsage[] = R"(Usage: portico COMMAND [OPTIONS]
 
 Commands:
   start [-c CONF] [-p PREFIX]   run the gateway in the foreground until SIGTERM/SIGINT
+  control-plane [-c CONF] [-p PREFIX]
+                                run as the control plane of data planes (role = control_plane):
+                                serve declarative_config to them over cluster_listen
   stop [-c CONF] [-p PREFIX]    stop the gateway running in PREFIX (graceful drain)
   quit [-c CONF] [-p PREFIX]    same as stop
   reload [-c CONF] [-p PREFIX]  re-read the declarative config of the running gateway
@@ -70,10 +73,14 @@ absl::StatusOr<config::v1::Bootstrap> bootstrapFor(const CommonOptions& options)
   return bootstrap;
 }
 
-int start(const CommonOptions& options) {
+// `role` overrides the conf's role when set (the control-plane command).
+int start(const CommonOptions& options, const std::string& role = "") {
   absl::StatusOr<config::v1::Bootstrap> bootstrap = bootstrapFor(options);
   if (!bootstrap.ok()) {
     return fail(std::string(bootstrap.status().message()));
+  }
+  if (!role.empty()) {
+    bootstrap->set_role(role);
   }
   Server server(std::move(*bootstrap));
   return server.run();
@@ -175,6 +182,9 @@ int main(const std::vector<std::string>& args) {
   }
   if (command == "start") {
     return start(options);
+  }
+  if (command == "control-plane") {
+    return start(options, "control_plane");
   }
   if (command == "stop") {
     return signalRunning(options, SIGTERM, "Portico stopped");

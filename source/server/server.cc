@@ -20,6 +20,8 @@
 #include "source/server/listen_socket.h"
 #include "source/server/process_lock.h"
 #include "source/upstream/url_fetcher.h"
+#include "source/xds/server/discovery_server.h"
+#include "source/xds/server/grpc_log.h"
 
 namespace portico::server {
 namespace {
@@ -45,6 +47,7 @@ Server::~Server() {
   admin_listeners_.clear();
   // Their handles live on loop_, which closes below.
   file_watcher_.reset();
+  discovery_.reset();
   data_plane_.reset();
   config_.reset();
   main_upstreams_.reset();
@@ -109,14 +112,17 @@ absl::Status Server::start() {
     for (auto& worker : workers_) {
       worker->postSnapshot(s);
     }
+    publishToDataPlanes(s);
   });
   if (absl::Status status = loadInitialConfig(); !status.ok()) {
     return status;
   }
-  if (absl::Status status = openListeners(); !status.ok()) {
+  process_.node_id = config::declarative::randomUuid();
+  process_.hostname = admin::localHostname();
+  if (absl::Status status = startHybrid(); !status.ok()) {
     return status;
   }
-  if (absl::Status status = startHybrid(); !status.ok()) {
+  if (absl::Status status = openListeners(); !status.ok()) {
     return status;
   }
   if (bootstrap_.watch_declarative_config() && !bootstrap_.declarative_config().empty() &&
@@ -217,8 +223,6 @@ absl::Status Server::openListeners() {
     }
   }
   process_.pid = getpid();
-  process_.node_id = config::declarative::randomUuid();
-  process_.hostname = admin::localHostname();
   process_.worker_count = worker_count;
   process_.prefix = bootstrap_.prefix();
   process_.declarative_config = bootstrap_.declarative_config();
@@ -250,6 +254,19 @@ absl::Status Server::openListeners() {
 }
 
 absl::Status Server::startHybrid() {
+  if (bootstrap_.role() == "control_plane") {
+    xds::server::routeGrpcLogsToErrorLog();
+    absl::StatusOr<std::unique_ptr<xds::server::DiscoveryServer>> discovery =
+        xds::server::DiscoveryServer::start(xds::server::DiscoveryServer::optionsFrom(bootstrap_));
+    if (!discovery.ok()) {
+      return discovery.status();
+    }
+    discovery_ = std::move(*discovery);
+    publishToDataPlanes(config_->current());
+    process_.data_planes = [this] { return discovery_->dataPlanesJson(); };
+    log::notice(absl::StrCat("control plane serving data planes on ", bootstrap_.cluster_listen()));
+    return absl::OkStatus();
+  }
   if (bootstrap_.role() != "data_plane") {
     return absl::OkStatus();
   }
@@ -260,6 +277,15 @@ absl::Status Server::startHybrid() {
   }
   data_plane_ = std::move(*plane);
   return absl::OkStatus();
+}
+
+void Server::publishToDataPlanes(const SnapshotConstSharedPtr& snapshot) {
+  if (discovery_ == nullptr) {
+    return;
+  }
+  // Shares the snapshot's ownership: the config lives as long as some stream still sends it.
+  std::shared_ptr<const config::v1::DeclarativeConfig> config(snapshot, &snapshot->config());
+  discovery_->publish(std::move(config), snapshot->config().config_hash());
 }
 
 void Server::reloadFromFile() {

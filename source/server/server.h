@@ -16,6 +16,7 @@
 #include "source/server/worker.h"
 #include "source/upstream/fetcher.h"
 #include "source/upstream/upstreams.h"
+#include "source/xds/server/discovery_server.h"
 
 namespace portico::server {
 
@@ -36,6 +37,7 @@ class Server {
   absl::Status openListeners();
   // role = data_plane: the discovery stream (control_plane: the discovery service).
   absl::Status startHybrid();
+  void publishToDataPlanes(const SnapshotConstSharedPtr& snapshot);
   void reloadFromFile();
   void beginShutdown();
   void checkShutdown();
@@ -52,6 +54,7 @@ class Server {
   upstream::HttpFetcher main_fetcher_;
   std::unique_ptr<ConfigManager> config_;
   std::unique_ptr<DataPlane> data_plane_;
+  std::unique_ptr<xds::server::DiscoveryServer> discovery_;
   std::unique_ptr<FileWatcher> file_watcher_;
   std::vector<std::unique_ptr<Worker>> workers_;
   admin::ProcessInfo process_;

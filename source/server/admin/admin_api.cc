@@ -130,6 +130,12 @@ AdminResponse AdminApi::route(const AdminRequest& request) const {
     }
     return enabledPlugins();
   }
+  if (matches(*segments, {"clustering", "data-planes"})) {
+    if (auto refused = checkMethod(request.method, read_only)) {
+      return std::move(*refused);
+    }
+    return dataPlanes(process_);
+  }
   if (matches(*segments, {"config"})) {
     if (auto refused = checkMethod(request.method, {"GET", "HEAD", "OPTIONS", "POST"})) {
       return std::move(*refused);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "nlohmann/json.hpp"
 #include "portico/config/v1/bootstrap.pb.h"
 #include "source/common/http/header_map.h"
 #include "source/server/config_manager.h"
@@ -26,10 +27,10 @@ struct AdminResponse {
   std::string body;
 };
 
-// What the admin API knows about the running process (GET /, GET /status).
 // This machine's name (gethostname), "localhost" when it has none.
 std::string localHostname();
 
+// What the admin API knows about the running process (GET /, GET /status).
 struct ProcessInfo {
   std::string node_id;
   std::string hostname;
@@ -43,6 +44,8 @@ struct ProcessInfo {
   std::function<uint64_t()> connections_active;
   std::function<uint64_t()> connections_accepted;
   std::function<uint64_t()> total_requests;
+  // Control planes: GET /clustering/data-planes; unset elsewhere.
+  std::function<nlohmann::json()> data_planes;
 };
 
 // Replaces the whole running config (POST /config, after the admin API parsed and validated it).

@@ -118,6 +118,15 @@ AdminResponse nodeStatus(const ProcessInfo& process, const ConfigManager& config
                            });
 }
 
+AdminResponse dataPlanes(const ProcessInfo& process) {
+  if (!process.data_planes) {
+    return jsonResponse(400, {{"message",
+                               "this endpoint is only available when Kong is configured to run "
+                               "as Control Plane for the cluster"}});
+  }
+  return jsonResponse(200, process.data_planes());
+}
+
 AdminResponse enabledPlugins() {
   nlohmann::json names = nlohmann::json::array();
   for (const config::PluginSchema* schema : config::PluginSchemaRegistry::instance().all()) {

@@ -20,6 +20,9 @@ AdminResponse nodeInfo(const ProcessInfo& process, const std::string& node_id,
 // GET /status (kong/api/routes/health.lua) in DB-less mode: no `database` key.
 AdminResponse nodeStatus(const ProcessInfo& process, const ConfigManager& config);
 
+// GET /clustering/data-planes: a control plane's data planes; 400 on other roles, as Kong.
+AdminResponse dataPlanes(const ProcessInfo& process);
+
 // GET /plugins/enabled: every plugin this binary can run.
 AdminResponse enabledPlugins();
 
