@@ -14,16 +14,23 @@ namespace portico::server {
 namespace {
 
 void removeHopByHop(http::HeaderMap& headers) {
-  for (const std::string& listed : http::connectionListedHeaders(headers)) {
-    headers.remove(listed);
-  }
+  const std::string* listed = headers.get("connection");
+  // A copy: the Connection line is removed along with the rest.
+  const std::string connection = listed != nullptr ? *listed : std::string();
   auto& entries = headers.mutableEntries();
   entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [](const auto& e) { return http::isHopByHopHeader(e.first); }),
+                               [&connection](const auto& e) {
+                                 return http::isHopByHopHeader(e.first) ||
+                                        (!connection.empty() &&
+                                         http::connectionListsHeader(connection, e.first));
+                               }),
                 entries.end());
 }
 
 bool responseHasNoBody(int status) { return status < 200 || status == 204 || status == 304; }
+
+// A response head with Portico's headers, plus a small body, fits without growing the buffer.
+constexpr size_t kCorkedReserve = 512;
 
 }  // namespace
 
@@ -249,41 +256,43 @@ void ActiveStream::requestBodyReadEnable(bool enabled) {
   connection_.requestBodyReadEnable(enabled);
 }
 
-void ActiveStream::addResponseHeaders(http::MessageHead& head, bool gateway_generated) {
+void ActiveStream::addResponseHeaders(const http::MessageHead& head, bool gateway_generated,
+                                      ResponseHeaderValues& values,
+                                      http::HeaderOverrides& overrides) {
   const ProxySettings& settings = *context_.settings;
   const uint64_t current = now();
   if (gateway_generated) {
     if (settings.server_tokens) {
-      head.headers.set("Server", settings.server_token);
+      overrides.set("Server", settings.server_token);
     }
     if (settings.latency_tokens) {
-      head.headers.set("X-Portico-Response-Latency",
-                       std::to_string(current - context_.start_ms - context_.excluded_latency_ms));
+      values.response_latency =
+          std::to_string(current - context_.start_ms - context_.excluded_latency_ms);
+      overrides.set("X-Portico-Response-Latency", values.response_latency);
     }
   } else {
     if (settings.server_tokens) {
-      const std::string via =
+      values.via =
           absl::StrCat(head.version_major, ".", head.version_minor, " ", settings.via_token);
       if (const std::string* existing = head.headers.get("via")) {
-        head.headers.set("Via", absl::StrCat(*existing, ", ", via));
-      } else {
-        head.headers.add("Via", via);
+        values.via = absl::StrCat(*existing, ", ", values.via);
       }
+      overrides.set("Via", values.via);
       if (!head.headers.has("server")) {
-        head.headers.add("Server", settings.server_token);
+        overrides.set("Server", settings.server_token);
       }
     }
     if (settings.latency_tokens) {
       const uint64_t upstream_done =
           context_.upstream_headers_ms != 0 ? context_.upstream_headers_ms : current;
-      head.headers.set("X-Portico-Upstream-Latency",
-                       std::to_string(upstream_done - context_.proxy_start_ms));
-      head.headers.set("X-Portico-Proxy-Latency",
-                       std::to_string(context_.proxy_start_ms - context_.start_ms));
+      values.upstream_latency = std::to_string(upstream_done - context_.proxy_start_ms);
+      values.proxy_latency = std::to_string(context_.proxy_start_ms - context_.start_ms);
+      overrides.set("X-Portico-Upstream-Latency", values.upstream_latency);
+      overrides.set("X-Portico-Proxy-Latency", values.proxy_latency);
     }
   }
   if (settings.request_id_header) {
-    head.headers.set("X-Portico-Request-Id", context_.request_id);
+    overrides.set("X-Portico-Request-Id", context_.request_id);
   }
 }
 
@@ -296,13 +305,16 @@ void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
   for (auto it = filters_.rbegin(); it != filters_.rend(); ++it) {
     (*it)->onResponseHeaders(head);
   }
-  addResponseHeaders(head, !context_.proxied);
+  // The headers Portico adds are written as the head is serialized, not copied into it.
+  http::HeaderOverrides overrides;
+  ResponseHeaderValues values;
+  addResponseHeaders(head, !context_.proxied, values, overrides);
   const bool no_body = head_request_ || responseHasNoBody(head.status);
   if (!no_body && !head.headers.has("content-length")) {
     if (end_stream) {
-      head.headers.add("Content-Length", "0");
+      overrides.set("Content-Length", "0");
     } else if (!request_.isHttp10()) {
-      head.headers.add("Transfer-Encoding", "chunked");
+      overrides.set("Transfer-Encoding", "chunked");
       chunked_response_ = true;
     } else {
       close_delimited_response_ = true;
@@ -311,12 +323,20 @@ void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
   // A request whose body is still arriving ends the connection unless the rest can be drained.
   close_connection_ = close_connection_ || !request_.keep_alive || close_delimited_response_ ||
                       connection_.draining();
-  head.headers.set("Connection", close_connection_ ? "close" : "keep-alive");
+  overrides.set("Connection", close_connection_ ? "close" : "keep-alive");
   response_status_ = head.status;
-  std::string out;
-  out.reserve(512);
-  http::serializeResponseHead(head, out);
-  writeDownstream(out);
+  if (corked_) {
+    // Serialized straight into the corked bytes, with room for a small body after the head.
+    const size_t head_start = corked_bytes_.size();
+    corked_bytes_.reserve(head_start + kCorkedReserve);
+    http::serializeResponseHead(head, overrides, corked_bytes_);
+    response_bytes_ += corked_bytes_.size() - head_start;
+  } else {
+    std::string out;
+    out.reserve(kCorkedReserve);
+    http::serializeResponseHead(head, overrides, out);
+    writeDownstream(out);
+  }
   if (end_stream || no_body) {
     finishResponse();
   }

@@ -1,13 +1,14 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "source/common/http/error_body.h"
 #include "source/common/http/message_head.h"
+#include "source/common/http/serializer.h"
 #include "source/http/filter.h"
 #include "source/http/stream_context.h"
 
@@ -60,7 +61,15 @@ class ActiveStream : public http::StreamCallbacks {
   void flushPendingBody();
   void deliverRequestBody(std::string chunk, bool end_stream);
   void sendContinueIfExpected();
-  void addResponseHeaders(http::MessageHead& head, bool gateway_generated);
+  // The values of the headers Portico adds to a response, kept while the head is serialized.
+  struct ResponseHeaderValues {
+    std::string via;
+    std::string upstream_latency;
+    std::string proxy_latency;
+    std::string response_latency;
+  };
+  void addResponseHeaders(const http::MessageHead& head, bool gateway_generated,
+                          ResponseHeaderValues& values, http::HeaderOverrides& overrides);
   void sendError(int status, std::string_view message, http::ErrorFormat format,
                  http::HeaderMap extra_headers);
   void finishResponse();
@@ -73,7 +82,8 @@ class ActiveStream : public http::StreamCallbacks {
   std::vector<http::HttpFilterPtr> filters_;
   size_t next_filter_ = 0;     // the filter whose request-headers phase runs next
   bool headers_done_ = false;  // every filter passed the request-headers phase
-  std::deque<std::string> pending_body_;
+  // A list, not a deque: empty, it allocates nothing, and most requests have no early body.
+  std::list<std::string> pending_body_;
   bool pending_body_end_ = false;
   http::HttpFilter* body_taker_ = nullptr;  // see takeRequestBody
   uint64_t request_body_bytes_ = 0;

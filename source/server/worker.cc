@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include "absl/strings/str_format.h"
 #include "source/common/network/connection.h"
 #include "source/common/network/handle.h"
 #include "source/server/active_stream.h"
@@ -131,7 +130,19 @@ void Worker::onAccept(Listener& listener) {
   }
 }
 
-std::string Worker::nextRequestId() { return absl::StrFormat("%016x%016x", random_(), random_()); }
+std::string Worker::nextRequestId() {
+  // 32 lower-case hex digits, as "%016x%016x" would print two draws, without a format pass.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (size_t half = 0; half < 2; ++half) {
+    uint64_t value = random_();
+    for (size_t i = 0; i < 16; ++i) {
+      id[half * 16 + 15 - i] = kHex[value & 0xf];
+      value >>= 4;
+    }
+  }
+  return id;
+}
 
 void Worker::deferredDelete(std::unique_ptr<ActiveStream> stream) {
   deferred_streams_.push_back(std::move(stream));
@@ -150,12 +161,17 @@ void Worker::removeConnection(HttpConnection* connection) {
 
 void Worker::clearDeferred() {
   // Destroying a connection may defer more deletions; loop until nothing is left.
+  // The vectors are swapped out and back, so they keep their capacity from turn to turn.
+  std::vector<std::unique_ptr<ActiveStream>> streams;
+  std::vector<std::unique_ptr<HttpConnection>> connections;
   while (!deferred_streams_.empty() || !deferred_connections_.empty()) {
-    auto streams = std::move(deferred_streams_);
-    auto connections = std::move(deferred_connections_);
-    deferred_streams_.clear();
-    deferred_connections_.clear();
+    streams.swap(deferred_streams_);
+    connections.swap(deferred_connections_);
+    connections.clear();
+    streams.clear();
   }
+  streams.swap(deferred_streams_);
+  connections.swap(deferred_connections_);
 }
 
 void Worker::postSnapshot(SnapshotConstSharedPtr snapshot) {

@@ -6,12 +6,9 @@ namespace portico::upstream {
 
 class ConnectionPool::IdleConnection : public network::ConnectionCallbacks {
  public:
-  IdleConnection(ConnectionPool& pool, std::string key, network::ConnectionPtr connection,
+  IdleConnection(ConnectionPool& pool, IdleList& list, network::ConnectionPtr connection,
                  uint64_t idle_since)
-      : pool_(pool),
-        key_(std::move(key)),
-        connection_(std::move(connection)),
-        idle_since_(idle_since) {
+      : pool_(pool), list_(list), connection_(std::move(connection)), idle_since_(idle_since) {
     connection_->setCallbacks(this);
   }
 
@@ -19,13 +16,13 @@ class ConnectionPool::IdleConnection : public network::ConnectionCallbacks {
   void onData(const char*, size_t) override { pool_.remove(this); }
   void onClose(network::CloseReason, const std::string&) override { pool_.remove(this); }
 
-  const std::string& key() const { return key_; }
+  IdleList& list() const { return list_; }
   uint64_t idleSince() const { return idle_since_; }
   network::ConnectionPtr release() { return std::move(connection_); }
 
  private:
   ConnectionPool& pool_;
-  std::string key_;
+  IdleList& list_;
   network::ConnectionPtr connection_;
   uint64_t idle_since_;
 };
@@ -40,11 +37,11 @@ ConnectionPool::~ConnectionPool() = default;
 
 network::ConnectionPtr ConnectionPool::take(const std::string& key) {
   auto it = idle_.find(key);
-  if (it == idle_.end() || it->second.empty()) {
+  if (it == idle_.end() || it->second->empty()) {
     return nullptr;
   }
-  std::unique_ptr<IdleConnection> idle = std::move(it->second.back());
-  it->second.pop_back();
+  std::unique_ptr<IdleConnection> idle = std::move(it->second->back());
+  it->second->pop_back();
   --idle_count_;
   network::ConnectionPtr connection = idle->release();
   connection->setCallbacks(nullptr);
@@ -52,13 +49,17 @@ network::ConnectionPtr ConnectionPool::take(const std::string& key) {
 }
 
 void ConnectionPool::release(const std::string& key, network::ConnectionPtr connection) {
-  IdleList& list = idle_[key];
+  std::unique_ptr<IdleList>& slot = idle_[key];
+  if (slot == nullptr) {
+    slot = std::make_unique<IdleList>();
+  }
+  IdleList& list = *slot;
   if (list.size() >= max_idle_per_key_) {
     return;  // `connection` closes as it goes out of scope
   }
   connection->readEnable(true);
   list.push_back(
-      std::make_unique<IdleConnection>(*this, key, std::move(connection), uv_now(loop_)));
+      std::make_unique<IdleConnection>(*this, list, std::move(connection), uv_now(loop_)));
   ++idle_count_;
   if (!sweep_timer_.armed()) {
     sweep_timer_.armRepeating(std::max<uint32_t>(idle_timeout_ms_ / 4, 250));
@@ -66,11 +67,7 @@ void ConnectionPool::release(const std::string& key, network::ConnectionPtr conn
 }
 
 void ConnectionPool::remove(IdleConnection* idle) {
-  auto it = idle_.find(idle->key());
-  if (it == idle_.end()) {
-    return;
-  }
-  IdleList& list = it->second;
+  IdleList& list = idle->list();
   auto entry = std::find_if(list.begin(), list.end(),
                             [idle](const auto& candidate) { return candidate.get() == idle; });
   if (entry != list.end()) {
@@ -83,7 +80,7 @@ void ConnectionPool::remove(IdleConnection* idle) {
 void ConnectionPool::sweep() {
   const uint64_t now = uv_now(loop_);
   for (auto it = idle_.begin(); it != idle_.end();) {
-    IdleList& list = it->second;
+    IdleList& list = *it->second;
     // Oldest first: the list is ordered by release time.
     while (!list.empty() && now - list.front()->idleSince() >= idle_timeout_ms_) {
       list.pop_front();

@@ -3,7 +3,7 @@
 #include <uv.h>
 
 #include <cstdint>
-#include <list>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -32,7 +32,8 @@ class ConnectionPool {
 
  private:
   class IdleConnection;
-  using IdleList = std::list<std::unique_ptr<IdleConnection>>;
+  // Oldest first. A deque reuses its blocks, so a release costs no list-node allocation.
+  using IdleList = std::deque<std::unique_ptr<IdleConnection>>;
 
   void remove(IdleConnection* idle);
   void sweep();
@@ -40,7 +41,9 @@ class ConnectionPool {
   uv_loop_t* loop_;
   size_t max_idle_per_key_;
   uint32_t idle_timeout_ms_;
-  absl::flat_hash_map<std::string, IdleList> idle_;
+  // Each list lives in its own allocation, so that an idle connection can point at its list
+  // (instead of copying its key) while the map rehashes.
+  absl::flat_hash_map<std::string, std::unique_ptr<IdleList>> idle_;
   size_t idle_count_ = 0;
   network::Timer sweep_timer_;
 };

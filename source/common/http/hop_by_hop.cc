@@ -30,4 +30,15 @@ std::vector<std::string> connectionListedHeaders(const HeaderMap& headers) {
   return listed;
 }
 
+bool connectionListsHeader(std::string_view connection, std::string_view name) {
+  for (absl::string_view token :
+       absl::StrSplit(absl::string_view(connection.data(), connection.size()), ',')) {
+    token = absl::StripAsciiWhitespace(token);
+    if (!token.empty() && equalsIgnoreCase(std::string_view(token.data(), token.size()), name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace portico::http

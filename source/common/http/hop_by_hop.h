@@ -15,4 +15,8 @@ bool isHopByHopHeader(std::string_view name);
 // The header names a message's Connection header lists: hop-by-hop for this message too.
 std::vector<std::string> connectionListedHeaders(const HeaderMap& headers);
 
+// Whether `connection`, a Connection header's value, lists `name` (case-insensitive): the same
+// test as looking `name` up in connectionListedHeaders, without building the list.
+bool connectionListsHeader(std::string_view connection, std::string_view name);
+
 }  // namespace portico::http

@@ -5,6 +5,10 @@ namespace {
 
 Parser* self(llhttp_t* parser) { return static_cast<Parser*>(parser->data); }
 
+// Room for a typical head's lines, and for those a proxy adds to a response, in one allocation
+// instead of several as the vector grows (768 bytes: still within malloc's per-thread cache).
+constexpr size_t kReservedHeaderLines = 12;
+
 }  // namespace
 
 // One callback table for every parser: it is 200-odd bytes that an idle connection need not own.
@@ -34,6 +38,7 @@ Parser::Parser(Type type, Callbacks* callbacks, Limits limits)
 int Parser::onMessageBegin(llhttp_t* parser) {
   Parser* p = self(parser);
   p->head_ = std::make_unique<MessageHead>();
+  p->head_->headers.mutableEntries().reserve(kReservedHeaderLines);
   p->in_message_ = true;
   p->last_was_value_ = false;
   p->header_bytes_ = 0;

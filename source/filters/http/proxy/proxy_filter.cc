@@ -23,17 +23,20 @@ bool isIdempotent(const std::string& method) {
 }  // namespace
 
 ProxyFilter::ProxyFilter(upstream::Upstreams& upstreams)
-    : upstreams_(upstreams),
-      alive_(std::make_shared<ProxyFilter*>(this)),
-      timer_(upstreams.loop, [this] { onTimeout(); }) {}
+    : upstreams_(upstreams), timer_(upstreams.loop, [this] { onTimeout(); }) {}
 
 ProxyFilter::~ProxyFilter() = default;
 
 http::FilterStatus ProxyFilter::onRequestHeaders(http::MessageHead& request, bool end_stream) {
   http::StreamContext& context = callbacks_->context();
-  upstream_request_ = buildUpstreamRequest(request, context);
-  request_head_bytes_.reserve(1024);
-  http::serializeRequestHead(upstream_request_, request_head_bytes_);
+  // Built in a buffer that keeps its capacity, then copied at its exact size: one small
+  // allocation per request.
+  thread_local std::string head_buffer;
+  head_buffer.clear();
+  serializeUpstreamRequest(request, context, head_buffer);
+  request_head_bytes_ = head_buffer;
+  head_request_ = request.method == "HEAD";
+  idempotent_ = isIdempotent(request.method);
   request_chunked_ = request.chunked;
   request_has_body_ = request.hasRequestBody();
   request_end_seen_ = end_stream || !request_has_body_;
@@ -61,6 +64,9 @@ void ProxyFilter::startAttempt() {
   }
   phase_ = Phase::kResolving;
   timer_.arm(service.service->connect_timeout());
+  if (alive_ == nullptr) {
+    alive_ = std::make_shared<ProxyFilter*>(this);
+  }
   std::weak_ptr<ProxyFilter*> alive = alive_;
   upstreams_.resolver.resolve(
       service.service->host(), static_cast<uint16_t>(service.service->port()),
@@ -95,8 +101,8 @@ void ProxyFilter::onConnected() {
 
 void ProxyFilter::sendRequest() {
   phase_ = Phase::kWaitingResponse;
-  parser_ = std::make_unique<http::Parser>(http::Parser::Type::kResponse, this);
-  parser_->expectNoBody(upstream_request_.method == "HEAD");
+  parser_.emplace(http::Parser::Type::kResponse, this);
+  parser_->expectNoBody(head_request_);
   connection_->write(request_head_bytes_);
   connection_->write(replay_body_);
   if (!replay_complete_) {
@@ -173,7 +179,7 @@ void ProxyFilter::onData(const char* data, size_t length) {
 }
 
 void ProxyFilter::parseResponse(const char* data, size_t length) {
-  while (length > 0 && parser_ != nullptr) {
+  while (length > 0 && parser_.has_value()) {
     const http::Parser::Result result = parser_->execute(data, length);
     if (result.outcome == http::Parser::Outcome::kError) {
       fail(Failure::kBadResponse, result.error_reason);
@@ -253,7 +259,7 @@ void ProxyFilter::onClose(network::CloseReason reason, const std::string& detail
       fail(Failure::kBadResponse, detail);
       return;
     case Phase::kStreamingResponse: {
-      if (reason == network::CloseReason::kRemoteClosed && parser_ != nullptr) {
+      if (reason == network::CloseReason::kRemoteClosed && parser_.has_value()) {
         parser_->finish();  // completes a response delimited by the connection's close
       }
       if (phase_ != Phase::kDone) {
@@ -270,9 +276,7 @@ void ProxyFilter::onClose(network::CloseReason reason, const std::string& detail
   }
 }
 
-bool ProxyFilter::canRetryOnFreshConnection() const {
-  return isIdempotent(upstream_request_.method) && replay_complete_;
-}
+bool ProxyFilter::canRetryOnFreshConnection() const { return idempotent_ && replay_complete_; }
 
 void ProxyFilter::onTimeout() {
   switch (phase_) {

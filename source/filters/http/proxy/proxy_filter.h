@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "source/common/http/parser.h"
@@ -56,9 +57,11 @@ class ProxyFilter : public http::HttpFilter,
   bool canRetryOnFreshConnection() const;
 
   upstream::Upstreams& upstreams_;
-  std::shared_ptr<ProxyFilter*> alive_;  // resolver callbacks hold a weak_ptr to it
-  http::MessageHead upstream_request_;
+  // Resolver callbacks hold a weak_ptr to it; made on the first name lookup.
+  std::shared_ptr<ProxyFilter*> alive_;
   std::string request_head_bytes_;
+  bool head_request_ = false;
+  bool idempotent_ = false;
   bool request_chunked_ = false;
   bool request_has_body_ = false;
   bool request_end_seen_ = false;
@@ -71,7 +74,7 @@ class ProxyFilter : public http::HttpFilter,
   bool connection_reused_ = false;
   bool force_fresh_connection_ = false;
   bool connected_ = false;
-  std::unique_ptr<http::Parser> parser_;
+  std::optional<http::Parser> parser_;
   network::Timer timer_;
   enum class Phase { kIdle, kResolving, kConnecting, kWaitingResponse, kStreamingResponse, kDone };
   Phase phase_ = Phase::kIdle;

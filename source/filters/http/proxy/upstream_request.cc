@@ -1,11 +1,10 @@
 #include "source/filters/http/proxy/upstream_request.h"
 
-#include <algorithm>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "source/common/http/hop_by_hop.h"
+#include "source/common/http/serializer.h"
 
 namespace portico::filters {
 namespace {
@@ -40,88 +39,105 @@ bool isRebuiltHeader(std::string_view name) {
   return false;
 }
 
-// A trusted proxy's own X-Forwarded-<name> when it sent one, else `ours`.
-void addForwarded(const http::HeaderMap& in, bool trusted, std::string_view name, std::string ours,
-                  http::HeaderMap& out) {
+constexpr std::string_view kRequestIdHeader = "X-Portico-Request-Id";
+
+// A trusted proxy's own X-Forwarded-<name> when it sent one, else `ours` (nothing when empty).
+void appendForwarded(const http::HeaderMap& in, bool trusted, std::string_view name,
+                     std::string_view ours, std::string& out) {
   if (trusted) {
     if (const std::string* theirs = in.get(name)) {
-      out.add(std::string(name), *theirs);
+      http::appendHeaderLine(name, *theirs, out);
       return;
     }
   }
   if (!ours.empty()) {
-    out.add(std::string(name), std::move(ours));
+    http::appendHeaderLine(name, ours, out);
   }
 }
 
 }  // namespace
 
-http::MessageHead buildUpstreamRequest(const http::MessageHead& request,
-                                       const http::StreamContext& context) {
-  http::MessageHead upstream;
-  upstream.method = request.method;
-  upstream.target = context.match->upstream_path;
+void serializeUpstreamRequest(const http::MessageHead& request, const http::StreamContext& context,
+                              std::string& out) {
+  out.append(request.method);
+  out += ' ';
+  out.append(context.match->upstream_path);
   if (context.has_query) {
-    absl::StrAppend(&upstream.target, "?", context.raw_query);
+    out += '?';
+    out.append(context.raw_query);
   }
+  out += " HTTP/1.1\r\n";
 
   const http::HeaderMap& in = request.headers;
-  http::HeaderMap& out = upstream.headers;
-  out.mutableEntries().reserve(in.size() + 10);
-  const std::vector<std::string> connection_listed = http::connectionListedHeaders(in);
+  const std::string* connection = in.get("connection");
   const std::string* client_te = in.get("te");
   const std::string* client_host = in.get("host");
+  const bool request_id = context.settings->request_id_upstream;
+  // The client's own request id line, if any, keeps its place with Portico's value (as a
+  // HeaderMap::set would leave it); later ones are dropped.
+  bool request_id_written = false;
   for (const auto& [name, value] : in.entries()) {
     if (isDroppedRequestHeader(name) ||
-        std::any_of(connection_listed.begin(), connection_listed.end(),
-                    [&name = name](const std::string& listed) {
-                      return http::equalsIgnoreCase(name, listed);
-                    })) {
+        (connection != nullptr && http::connectionListsHeader(*connection, name))) {
       continue;
     }
     if (isRebuiltHeader(name)) {
       continue;  // rebuilt below
     }
-    out.add(name, value);
+    if (request_id && http::equalsIgnoreCase(name, kRequestIdHeader)) {
+      if (!request_id_written) {
+        http::appendHeaderLine(name, context.request_id, out);
+        request_id_written = true;
+      }
+      continue;
+    }
+    http::appendHeaderLine(name, value, out);
   }
 
   const bool preserve_host = context.match->route->preserve_host();
   if (preserve_host && client_host != nullptr) {
-    out.add("Host", *client_host);
+    http::appendHeaderLine("Host", *client_host, out);
   } else {
-    out.add("Host", context.service->host_header);
+    http::appendHeaderLine("Host", context.service->host_header, out);
   }
   if (client_te != nullptr && absl::StrContains(absl::AsciiStrToLower(*client_te), "trailers")) {
-    out.add("TE", "trailers");
+    http::appendHeaderLine("TE", "trailers", out);
   }
-  out.add("X-Real-IP", context.client_address);
+  http::appendHeaderLine("X-Real-IP", context.client_address, out);
+  out += "X-Forwarded-For: ";
   const std::string forwarded_for = in.getJoined("x-forwarded-for");
-  out.add("X-Forwarded-For", forwarded_for.empty()
-                                 ? context.client_address
-                                 : absl::StrCat(forwarded_for, ", ", context.client_address));
+  if (!forwarded_for.empty()) {
+    out += forwarded_for;
+    out += ", ";
+  }
+  out += context.client_address;
+  out += "\r\n";
   const bool trusted = context.trusted_client;
-  addForwarded(in, trusted, "X-Forwarded-Proto", context.scheme, out);
-  addForwarded(in, trusted, "X-Forwarded-Host",
-               client_host != nullptr ? hostWithoutPort(*client_host) : std::string(), out);
-  addForwarded(in, trusted, "X-Forwarded-Port", std::to_string(context.listener_port), out);
-  addForwarded(in, trusted, "X-Forwarded-Path", context.raw_path, out);
-  addForwarded(in, trusted, "X-Forwarded-Prefix", context.match->forwarded_prefix, out);
-  const std::string via = absl::StrCat(request.version_major, ".", request.version_minor, " ",
-                                       context.settings->via_token);
+  appendForwarded(in, trusted, "X-Forwarded-Proto", context.scheme, out);
+  appendForwarded(in, trusted, "X-Forwarded-Host",
+                  client_host != nullptr ? hostWithoutPort(*client_host) : std::string(), out);
+  appendForwarded(in, trusted, "X-Forwarded-Port", std::to_string(context.listener_port), out);
+  appendForwarded(in, trusted, "X-Forwarded-Path", context.raw_path, out);
+  appendForwarded(in, trusted, "X-Forwarded-Prefix", context.match->forwarded_prefix, out);
   const std::string client_via = in.getJoined("via");
   if (context.settings->server_tokens) {
-    out.add("Via", client_via.empty() ? via : absl::StrCat(client_via, ", ", via));
+    out += "Via: ";
+    if (!client_via.empty()) {
+      out += client_via;
+      out += ", ";
+    }
+    absl::StrAppend(&out, request.version_major, ".", request.version_minor, " ",
+                    context.settings->via_token, "\r\n");
   } else if (!client_via.empty()) {
-    out.add("Via", client_via);
+    http::appendHeaderLine("Via", client_via, out);
   }
-  if (context.settings->request_id_upstream) {
-    out.set("X-Portico-Request-Id", context.request_id);
+  if (request_id && !request_id_written) {
+    http::appendHeaderLine(kRequestIdHeader, context.request_id, out);
   }
   if (request.chunked) {
-    out.add("Transfer-Encoding", "chunked");
+    http::appendHeaderLine("Transfer-Encoding", "chunked", out);
   }
-  out.add("Connection", "keep-alive");
-  return upstream;
+  out += "Connection: keep-alive\r\n\r\n";
 }
 
 }  // namespace portico::filters
