@@ -123,7 +123,7 @@ nlohmann::json pluginJson(const v1::PluginInstance& plugin) {
 }
 
 nlohmann::json jwtCredentialJson(const v1::JwtCredential& credential) {
-  return {
+  nlohmann::json json = {
       {"id", credential.id()},
       {"created_at", credential.created_at()},
       {"consumer", reference(true, credential.consumer_id())},
@@ -133,6 +133,14 @@ nlohmann::json jwtCredentialJson(const v1::JwtCredential& credential) {
       {"algorithm", credential.algorithm()},
       {"tags", listOrNull(credential.has_tags(), credential.tags())},
   };
+  // Beyond Kong: shown only when set, so that Kong's credentials keep Kong's exact shape.
+  if (credential.has_jwks()) {
+    json["jwks"] = credential.jwks();
+  }
+  if (credential.has_jwks_uri()) {
+    json["jwks_uri"] = credential.jwks_uri();
+  }
+  return json;
 }
 
 nlohmann::json certificateJson(const v1::Certificate& certificate) {

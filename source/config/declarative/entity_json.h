@@ -11,6 +11,7 @@ nlohmann::json serviceJson(const v1::Service& service);
 nlohmann::json routeJson(const v1::Route& route);
 nlohmann::json consumerJson(const v1::Consumer& consumer);
 nlohmann::json pluginJson(const v1::PluginInstance& plugin);
+// Portico's `jwks` and `jwks_uri` appear only when set.
 nlohmann::json jwtCredentialJson(const v1::JwtCredential& credential);
 // The stored entity; GET /certificates adds the certificate's `snis` (names) itself.
 nlohmann::json certificateJson(const v1::Certificate& certificate);

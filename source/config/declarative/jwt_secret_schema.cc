@@ -6,6 +6,9 @@
 
 #include "source/config/declarative/common_fields.h"
 #include "source/config/declarative/entity_schemas.h"
+#include "source/config/declarative/service_url.h"
+#include "source/filters/http/jwt/jwks.h"
+#include "source/filters/http/jwt/jwks_uri.h"
 
 namespace portico::config::declarative {
 namespace {
@@ -40,6 +43,28 @@ bool needsPublicKey(const std::string& algorithm) {
   return algorithm[0] == 'R' || algorithm[0] == 'P' || algorithm == "EdDSA";
 }
 
+// The same rules as the jwt plugin's `jwks` and `jwks_uri`, so that a key set that would fail at
+// compile or fetch time is refused with the rest of the config.
+std::optional<std::string> checkJwks(const std::string& text) {
+  absl::StatusOr<filters::http::jwt::JwksConstSharedPtr> jwks =
+      filters::http::jwt::Jwks::parse(text);
+  if (!jwks.ok()) {
+    return std::string(jwks.status().message());
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> checkJwksUri(const std::string& uri) {
+  const UrlParts parts = parseUrl(uri);
+  if (!parts.host || parts.host->empty()) {
+    return "missing host in url";
+  }
+  if (!parts.scheme) {
+    return "missing scheme in url";
+  }
+  return filters::http::jwt::jwksUriError(uri);
+}
+
 }  // namespace
 
 nlohmann::json validateJwtSecret(nlohmann::json& secret, const Placement& placement) {
@@ -57,13 +82,24 @@ nlohmann::json validateJwtSecret(nlohmann::json& secret, const Placement& placem
                                     "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"})}),
                 false, "HS256"},
           tagsField(),
+          // Beyond Kong: the identity provider's keys by `kid`.
+          Field{"jwks", stringCheck({checkJwks})},
+          Field{"jwks_uri", stringCheck({checkJwksUri})},
       },
       placement.child_keys);
+  const bool has_jwks = isSet(secret, "jwks") || isSet(secret, "jwks_uri");
+  if (isSet(secret, "jwks") && isSet(secret, "jwks_uri") && !errors.contains("jwks") &&
+      !errors.contains("jwks_uri")) {
+    addEntityError(errors, "only one or none of these fields must be set: 'jwks', 'jwks_uri'");
+  }
   if (errors.contains("algorithm") || errors.contains("rsa_public_key") ||
       !secret["algorithm"].is_string() || !needsPublicKey(secret["algorithm"])) {
     return errors;
   }
   if (!isSet(secret, "rsa_public_key")) {
+    if (has_jwks) {
+      return errors;
+    }
     errors["rsa_public_key"] = messages::kRequired;
   } else if (!parsesAsKey(secret["rsa_public_key"])) {
     errors["rsa_public_key"] = "invalid key";

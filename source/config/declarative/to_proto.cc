@@ -190,6 +190,12 @@ v1::JwtCredential jwtCredentialFromJson(const nlohmann::json& record) {
     setList(record, "tags", credential.mutable_tags());
   }
   credential.set_created_at(integer(record, "created_at"));
+  if (has(record, "jwks")) {
+    credential.set_jwks(text(record, "jwks"));
+  }
+  if (has(record, "jwks_uri")) {
+    credential.set_jwks_uri(text(record, "jwks_uri"));
+  }
   return credential;
 }
 

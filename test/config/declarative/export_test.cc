@@ -87,6 +87,39 @@ TEST(EntityJsonTest, RoutePluginConsumerAndCredential) {
             nlohmann::json({{"id", "b32379d9-3d28-5683-a79c-72139be6e34f"}}));
   EXPECT_TRUE(credential["rsa_public_key"].is_null());
   EXPECT_EQ(credential["algorithm"], "HS256");
+  EXPECT_EQ(credential.size(), 8u) << "Kong's credential grew Portico's fields: " << credential;
+}
+
+constexpr char kJwksCredentials[] = R"(_format_version: "3.0"
+consumers:
+- username: idp
+  jwt_secrets:
+  - {key: "https://idp.example/", algorithm: RS256, jwks_uri: "https://idp.example/jwks"}
+  - {key: local, algorithm: HS256, jwks: '{"keys": [{"kty": "oct", "kid": "h", "k": "c2VjcmV0"}]}'}
+)";
+
+TEST(EntityJsonTest, ACredentialsJwksAndJwksUriAppearOnlyWhenSet) {
+  auto config = loadOk(kJwksCredentials);
+  ASSERT_EQ(config->jwt_secrets_size(), 2);
+  nlohmann::json remote = jwtCredentialJson(config->jwt_secrets(0));
+  EXPECT_EQ(remote["jwks_uri"], "https://idp.example/jwks");
+  EXPECT_FALSE(remote.contains("jwks"));
+  EXPECT_TRUE(remote["rsa_public_key"].is_null());
+  nlohmann::json local = jwtCredentialJson(config->jwt_secrets(1));
+  EXPECT_EQ(local["jwks"], R"({"keys": [{"kty": "oct", "kid": "h", "k": "c2VjcmV0"}]})");
+  EXPECT_FALSE(local.contains("jwks_uri"));
+}
+
+TEST(ExportTest, ACredentialsJwksSurvivesExportAndReload) {
+  auto original = loadOk(kJwksCredentials);
+  const nlohmann::json document = exportDocument(*original);
+  EXPECT_EQ(document["jwt_secrets"][0]["jwks_uri"], "https://idp.example/jwks");
+  EXPECT_FALSE(document["jwt_secrets"][0].contains("jwks"));
+  auto reloaded = loadOk(toYaml(*original));
+  ASSERT_EQ(reloaded->jwt_secrets_size(), 2);
+  EXPECT_EQ(reloaded->jwt_secrets(0).jwks_uri(), original->jwt_secrets(0).jwks_uri());
+  EXPECT_EQ(reloaded->jwt_secrets(1).jwks(), original->jwt_secrets(1).jwks());
+  EXPECT_EQ(exportDocument(*reloaded), document);
 }
 
 TEST(EntityJsonTest, FlattenedEntitiesAreKeyedById) {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "source/config/declarative/ids.h"
@@ -314,6 +315,77 @@ TEST(LoaderTest, RsaCredentialNeedsAParseableKey) {
       lines({"_format_version: \"3.0\"", "consumers:", "- username: bob",
              "  jwt_secrets:", "  - {key: bob5, algorithm: RS256, rsa_public_key: test}"})));
   EXPECT_EQ(errors["consumers"][0]["jwt_secrets"][0]["rsa_public_key"], "invalid key");
+}
+
+// RFC 7517 appendix A.1's EC key, as an identity provider publishes it.
+constexpr char kJwks[] = R"({"keys": [{"kty": "EC", "crv": "P-256", "kid": "1",)"
+                         R"( "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",)"
+                         R"( "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"}]})";
+
+// A consumer `bob` with one jwt_secret whose remaining fields are `fields` (YAML flow mapping
+// entries).
+std::string bobWithCredential(const std::string& fields) {
+  return lines({"_format_version: \"3.0\"", "consumers:", "- username: bob",
+                "  jwt_secrets:", "  - {key: bob5, " + fields + "}"});
+}
+
+nlohmann::json credentialErrors(const std::string& fields) {
+  return errorsOf(loadYaml(bobWithCredential(fields)))["consumers"][0]["jwt_secrets"][0];
+}
+
+TEST(LoaderTest, ACredentialWithAJwksOrJwksUriNeedsNoPublicKey) {
+  LoadResult inline_set =
+      loadYaml(bobWithCredential(absl::StrCat("algorithm: ES256, jwks: '", kJwks, "'")));
+  ASSERT_TRUE(inline_set.ok()) << inline_set.error->prettyText();
+  EXPECT_EQ(inline_set.config->jwt_secrets(0).jwks(), kJwks);
+  EXPECT_FALSE(inline_set.config->jwt_secrets(0).has_jwks_uri());
+  EXPECT_FALSE(inline_set.config->jwt_secrets(0).has_rsa_public_key());
+
+  for (const char* uri : {"https://idp.example/.well-known/jwks.json", "http://localhost:8080/jwks",
+                          "http://127.0.0.1/jwks"}) {
+    LoadResult remote =
+        loadYaml(bobWithCredential(absl::StrCat("algorithm: RS256, jwks_uri: '", uri, "'")));
+    ASSERT_TRUE(remote.ok()) << uri << ": " << remote.error->prettyText();
+    EXPECT_EQ(remote.config->jwt_secrets(0).jwks_uri(), uri);
+    EXPECT_FALSE(remote.config->jwt_secrets(0).has_jwks());
+  }
+}
+
+TEST(LoaderTest, ACredentialsJwksMustDecode) {
+  EXPECT_EQ(credentialErrors("algorithm: RS256, jwks: '{\"keys\": {}}'"),
+            nlohmann::json({{"jwks", "a JWKS must be a JSON object with a 'keys' array"}}));
+  EXPECT_EQ(credentialErrors(R"(jwks: '{"keys": [{"kty": "EC", "kid": "k", "crv": "P-256"}]}')"),
+            nlohmann::json({{"jwks", "JWKS key 1 (kid 'k') does not decode as a EC key"}}));
+  EXPECT_EQ(credentialErrors("jwks: ''"), nlohmann::json({{"jwks", "length must be at least 1"}}));
+  EXPECT_EQ(credentialErrors("jwks: {keys: []}"), nlohmann::json({{"jwks", "expected a string"}}));
+}
+
+TEST(LoaderTest, ACredentialsJwksUriIsHttpsOrLocal) {
+  EXPECT_EQ(credentialErrors("algorithm: RS256, jwks_uri: 'http://idp.example/jwks'"),
+            nlohmann::json({{"jwks_uri", "must be an https URL (plain http only to localhost)"}}));
+  EXPECT_EQ(credentialErrors("jwks_uri: 'http://localhost.evil.test/jwks'"),
+            nlohmann::json({{"jwks_uri", "must be an https URL (plain http only to localhost)"}}));
+  EXPECT_EQ(credentialErrors("jwks_uri: 'idp.example/jwks'"),
+            nlohmann::json({{"jwks_uri", "missing host in url"}}));
+  EXPECT_EQ(credentialErrors("jwks_uri: '//idp.example/jwks'"),
+            nlohmann::json({{"jwks_uri", "missing scheme in url"}}));
+}
+
+TEST(LoaderTest, ACredentialNamesAtMostOneJwks) {
+  EXPECT_EQ(
+      credentialErrors(absl::StrCat("jwks_uri: 'https://idp.example/jwks', jwks: '", kJwks, "'")),
+      nlohmann::json({{"@entity",
+                       {"only one or none of these fields must be set: 'jwks', "
+                        "'jwks_uri'"}}}));
+}
+
+// A bad key is still refused when a JWKS is given too: it would be used for tokens without a kid.
+TEST(LoaderTest, ACredentialsOwnKeyMustParseEvenWithAJwks) {
+  EXPECT_EQ(credentialErrors("algorithm: RS256, rsa_public_key: test, "
+                             "jwks_uri: 'https://idp.example/jwks'"),
+            nlohmann::json::parse(R"({
+      "rsa_public_key": "invalid key",
+      "@entity": ["failed conditional validation given value of field 'algorithm'"]})"));
 }
 
 TEST(LoaderTest, JwtCredentialsGetRandomKeysSecretsAndIds) {

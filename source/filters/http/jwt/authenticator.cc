@@ -130,20 +130,21 @@ AuthResult Authenticator::authenticate(const portico::http::HeaderMap& headers,
   return result;
 }
 
-std::pair<JwksConstSharedPtr, const Jwk*> Authenticator::jwkFor(const Token& token) const {
-  if (jwks_ == nullptr) {
+std::pair<JwksConstSharedPtr, const Jwk*> Authenticator::jwkFor(const Token& token,
+                                                                const JwksSource* source) {
+  if (source == nullptr) {
     return {};
   }
   const auto kid = token.header.find("kid");
   if (kid == token.header.end() || !kid->is_string()) {
     return {};
   }
-  JwksConstSharedPtr set = jwks_->current();
+  JwksConstSharedPtr set = source->current();
   const Jwk* jwk = set != nullptr ? set->find(kid->get_ref<const std::string&>()) : nullptr;
   if (jwk == nullptr && set != nullptr) {
     // Before the first set arrives the fetch is already under way (and retried): a wake now
     // would only use up the window in which a rotation can trigger one.
-    jwks_->onUnknownKid();
+    source->onUnknownKid();
   }
   return {std::move(set), jwk};
 }
@@ -152,26 +153,14 @@ std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
                                                          const Credential& credential,
                                                          const std::string& raw, int64_t now,
                                                          VerifiedTokenCache& cache) const {
-  const bool hmac = familyOf(token.algorithm) == AlgorithmFamily::kHmac;
-  const auto [jwk_set, jwk] = jwkFor(token);
+  // A credential's own JWKS is its identity provider's: the plugin's set (trusted for every
+  // credential) must not sign for it.
+  const JwksSource* source = credential.jwks != nullptr ? credential.jwks.get() : jwks_.get();
+  const auto [jwk_set, jwk] = jwkFor(token, source);
   if (jwk != nullptr) {
-    // The identity provider's key for this `kid` replaces the credential's own; it must be of the
-    // kind the algorithm needs, so that no token can pick HMAC over a public key.
-    const bool fits =
-        (!jwk->algorithm || *jwk->algorithm == token.algorithm) &&
-        (hmac ? jwk->secret.has_value() : keyFitsAlgorithm(token.algorithm, jwk->key.get()));
-    if (!fits) {
-      return reject("Invalid algorithm", true);
-    }
-    const bool valid =
-        hmac ? verifyHmac(token.algorithm, *jwk->secret, token.signing_input, token.signature)
-             : verifyPublicKey(token, jwk->key, raw, now, cache);
-    if (!valid) {
-      return reject("Invalid signature", true);
-    }
-    return std::nullopt;
+    return verifyWithJwk(token, *jwk, raw, now, cache);
   }
-  if (hmac) {
+  if (familyOf(token.algorithm) == AlgorithmFamily::kHmac) {
     const std::string* secret = &credential.entity->secret();
     if (secret_is_base64_) {
       if (!credential.decoded_secret) {
@@ -190,9 +179,31 @@ std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
     return result;
   }
   if (credential.public_key == nullptr) {
-    return reject("Invalid key/secret", true);
+    // With a JWKS the credential needs no key of its own: a kid its set lacks is a bad signature.
+    return reject(credential.jwks != nullptr ? "Invalid signature" : "Invalid key/secret", true);
   }
   if (!verifyPublicKey(token, credential.public_key, raw, now, cache)) {
+    return reject("Invalid signature", true);
+  }
+  return std::nullopt;
+}
+
+std::optional<AuthResult> Authenticator::verifyWithJwk(const Token& token, const Jwk& jwk,
+                                                       const std::string& raw, int64_t now,
+                                                       VerifiedTokenCache& cache) const {
+  // The identity provider's key for this `kid` replaces the credential's own; it must be of the
+  // kind the algorithm needs, so that no token can pick HMAC over a public key.
+  const bool hmac = familyOf(token.algorithm) == AlgorithmFamily::kHmac;
+  const bool fits =
+      (!jwk.algorithm || *jwk.algorithm == token.algorithm) &&
+      (hmac ? jwk.secret.has_value() : keyFitsAlgorithm(token.algorithm, jwk.key.get()));
+  if (!fits) {
+    return reject("Invalid algorithm", true);
+  }
+  const bool valid =
+      hmac ? verifyHmac(token.algorithm, *jwk.secret, token.signing_input, token.signature)
+           : verifyPublicKey(token, jwk.key, raw, now, cache);
+  if (!valid) {
     return reject("Invalid signature", true);
   }
   return std::nullopt;

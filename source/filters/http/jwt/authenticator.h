@@ -41,7 +41,8 @@ struct AuthResult {
 // worker. The only per-thread state it touches is the worker's VerifiedTokenCache.
 class Authenticator {
  public:
-  // `jwks` may be null (no JWKS configured).
+  // `jwks` may be null (no JWKS configured). A credential's own JWKS replaces it for that
+  // credential's tokens.
   Authenticator(const PluginConfig& config, CredentialStoreConstSharedPtr store,
                 JwksSourceConstSharedPtr jwks);
 
@@ -54,14 +55,20 @@ class Authenticator {
  private:
   AuthResult reject(std::string message, bool with_error) const;
   AuthResult rejectWithErrors(nlohmann::json errors) const;
-  // Steps 9–11 with the credential's own key, or with the JWKS key named by the token's `kid`.
+  // Steps 9–11 with the JWKS key named by the token's `kid` (from the credential's JWKS, else the
+  // plugin's), or else with the credential's own key.
   std::optional<AuthResult> verifySignature(const Token& token, const Credential& credential,
                                             const std::string& raw, int64_t now,
                                             VerifiedTokenCache& cache) const;
+  std::optional<AuthResult> verifyWithJwk(const Token& token, const Jwk& jwk,
+                                          const std::string& raw, int64_t now,
+                                          VerifiedTokenCache& cache) const;
   bool verifyPublicKey(const Token& token, const PublicKeySharedPtr& key, const std::string& raw,
                        int64_t now, VerifiedTokenCache& cache) const;
-  // The JWKS key the token's `kid` names, with the set that holds it (kept alive while used).
-  std::pair<JwksConstSharedPtr, const Jwk*> jwkFor(const Token& token) const;
+  // The key `source`'s current set holds for the token's `kid`, with that set (kept alive while
+  // used); {} when `source` is null or the token names no kid.
+  static std::pair<JwksConstSharedPtr, const Jwk*> jwkFor(const Token& token,
+                                                          const JwksSource* source);
 
   TokenExtractor extractor_;
   std::string key_claim_name_;

@@ -1,11 +1,36 @@
 #include "source/filters/http/jwt/credential_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "source/filters/http/jwt/base64url.h"
 
 namespace portico::filters::http::jwt {
+namespace {
 
-std::shared_ptr<const CredentialStore> CredentialStore::build(
-    const config::v1::DeclarativeConfig& config) {
+absl::StatusOr<JwksSourceConstSharedPtr> jwksSourceOf(const config::v1::JwtCredential& entity,
+                                                      RemoteJwksRegistry* remote_jwks) {
+  if (entity.has_jwks()) {
+    absl::StatusOr<JwksConstSharedPtr> jwks = Jwks::parse(entity.jwks());
+    if (!jwks.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("jwt: the jwks of jwt_secret ", entity.id(), ": ", jwks.status().message()));
+    }
+    return std::make_shared<const StaticJwksSource>(std::move(*jwks));
+  }
+  if (!entity.has_jwks_uri()) {
+    return JwksSourceConstSharedPtr();
+  }
+  if (remote_jwks == nullptr) {
+    return std::make_shared<const StaticJwksSource>(nullptr);
+  }
+  // The plugin's default refresh interval; a plugin naming the same URL first sets its own.
+  return JwksSourceConstSharedPtr(
+      remote_jwks->get(entity.jwks_uri(), RemoteJwksRegistry::Options()));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const CredentialStore>> CredentialStore::build(
+    const config::v1::DeclarativeConfig& config, RemoteJwksRegistry* remote_jwks) {
   auto store = std::shared_ptr<CredentialStore>(new CredentialStore());
   for (const config::v1::Consumer& consumer : config.consumers()) {
     store->consumers_by_id_[consumer.id()] = &consumer;
@@ -27,9 +52,14 @@ std::shared_ptr<const CredentialStore> CredentialStore::build(
       credential.public_key = parsePemKey(entity.rsa_public_key());
       credential.public_key_invalid = credential.public_key == nullptr;
     }
+    absl::StatusOr<JwksSourceConstSharedPtr> jwks = jwksSourceOf(entity, remote_jwks);
+    if (!jwks.ok()) {
+      return jwks.status();
+    }
+    credential.jwks = std::move(*jwks);
     store->by_key_.emplace(entity.key(), std::move(credential));
   }
-  return store;
+  return std::shared_ptr<const CredentialStore>(std::move(store));
 }
 
 const Credential* CredentialStore::findByKey(std::string_view key) const {

@@ -6,8 +6,10 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "portico/config/v1/declarative.pb.h"
 #include "source/filters/http/jwt/algorithm.h"
+#include "source/filters/http/jwt/jwks_source.h"
 #include "source/filters/http/jwt/public_key.h"
 
 namespace portico::filters::http::jwt {
@@ -24,14 +26,19 @@ struct Credential {
   // rsa_public_key was given but does not parse (only possible for ES*, which Kong's schema does
   // not check): a server-side fault, answered with a 500 as Kong does.
   bool public_key_invalid = false;
+  // The credential's own JWKS (`jwks` or `jwks_uri`); null when it names none.
+  JwksSourceConstSharedPtr jwks;
 };
 
 // Every jwt credential and consumer of one DeclarativeConfig, indexed for the request path.
 // Shared by all jwt plugin instances of a snapshot; immutable after build.
 class CredentialStore {
  public:
-  // `config` must outlive the store (the snapshot owns both).
-  static std::shared_ptr<const CredentialStore> build(const config::v1::DeclarativeConfig& config);
+  // `config` must outlive the store (the snapshot owns both). A credential's `jwks_uri` is kept
+  // fresh by `remote_jwks`; without one (validation only) it has no keys. Fails when a
+  // credential's inline `jwks` does not parse, which rejects the whole config.
+  static absl::StatusOr<std::shared_ptr<const CredentialStore>> build(
+      const config::v1::DeclarativeConfig& config, RemoteJwksRegistry* remote_jwks = nullptr);
 
   const Credential* findByKey(std::string_view key) const;
   // Kong's load_consumer(value, true): by id, then by username.

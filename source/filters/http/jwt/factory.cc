@@ -12,8 +12,13 @@ absl::StatusOr<portico::http::FilterConfigConstSharedPtr> JwtFilterFactory::comp
   if (!parsed.ok()) {
     return parsed.status();
   }
+  RemoteJwksRegistry* remote_jwks = remoteJwks(context);
+  absl::StatusOr<CredentialStoreConstSharedPtr> store = storeFor(context.config, remote_jwks);
+  if (!store.ok()) {
+    return store.status();
+  }
   absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> compiled =
-      JwtFilterConfig::create(*parsed, storeFor(context.config), remoteJwks(context));
+      JwtFilterConfig::create(*parsed, std::move(*store), remote_jwks);
   if (!compiled.ok()) {
     return compiled.status();
   }
@@ -28,17 +33,21 @@ RemoteJwksRegistry* JwtFilterFactory::remoteJwks(
   return &RemoteJwksRegistry::forLoop(context.main_loop, *context.fetcher);
 }
 
-CredentialStoreConstSharedPtr JwtFilterFactory::storeFor(
-    const config::v1::DeclarativeConfig& config) const {
+absl::StatusOr<CredentialStoreConstSharedPtr> JwtFilterFactory::storeFor(
+    const config::v1::DeclarativeConfig& config, RemoteJwksRegistry* remote_jwks) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (last_config_ == &config) {
+  if (last_config_ == &config && last_remote_jwks_ == remote_jwks) {
     if (CredentialStoreConstSharedPtr store = last_store_.lock()) {
       return store;
     }
   }
-  CredentialStoreConstSharedPtr store = CredentialStore::build(config);
+  absl::StatusOr<CredentialStoreConstSharedPtr> store = CredentialStore::build(config, remote_jwks);
+  if (!store.ok()) {
+    return store.status();
+  }
   last_config_ = &config;
-  last_store_ = store;
+  last_remote_jwks_ = remote_jwks;
+  last_store_ = *store;
   return store;
 }
 

@@ -22,12 +22,15 @@ class JwtFilterFactory : public portico::http::FilterFactory {
  private:
   // The main loop's registry that keeps `jwks_uri` sets fresh; nullptr when only validating.
   static RemoteJwksRegistry* remoteJwks(const portico::http::FilterFactoryContext& context);
-  CredentialStoreConstSharedPtr storeFor(const config::v1::DeclarativeConfig& config) const;
+  absl::StatusOr<CredentialStoreConstSharedPtr> storeFor(
+      const config::v1::DeclarativeConfig& config, RemoteJwksRegistry* remote_jwks) const;
 
   // The store of the snapshot being compiled. Weak: the snapshot's filter configs own it, and a
   // new DeclarativeConfig at a recycled address cannot match a store that died with the old one.
+  // Keyed by the registry too: a store built for validation has no remote key sets.
   mutable std::mutex mutex_;
   mutable const config::v1::DeclarativeConfig* last_config_ = nullptr;
+  mutable RemoteJwksRegistry* last_remote_jwks_ = nullptr;
   mutable std::weak_ptr<const CredentialStore> last_store_;
 };
 

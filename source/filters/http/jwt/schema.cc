@@ -3,6 +3,7 @@
 #include "nlohmann/json.hpp"
 #include "source/config/schema/typedefs.h"
 #include "source/filters/http/jwt/jwks.h"
+#include "source/filters/http/jwt/jwks_uri.h"
 
 namespace portico::filters::http::jwt {
 namespace {
@@ -21,21 +22,8 @@ std::optional<std::string> checkJwks(const nlohmann::json& value) {
   return std::nullopt;
 }
 
-// Keys must not travel in clear: plain http only to this machine (a local identity provider or
-// a test).
 std::optional<std::string> checkJwksUri(const nlohmann::json& value) {
-  const std::string& uri = value.get_ref<const std::string&>();
-  if (uri.rfind("https://", 0) == 0) {
-    return std::nullopt;
-  }
-  for (const char* loopback : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
-    const size_t length = std::char_traits<char>::length(loopback);
-    if (uri.compare(0, length, loopback) == 0 &&
-        (uri.size() == length || uri[length] == ':' || uri[length] == '/')) {
-      return std::nullopt;
-    }
-  }
-  return "must be an https URL (plain http only to localhost)";
+  return jwksUriError(value.get_ref<const std::string&>());
 }
 
 Field claimHeaderField() {

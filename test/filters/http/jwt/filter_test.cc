@@ -70,9 +70,9 @@ class JwtFilterTest : public ::testing::Test {
     }
   }
 
-  void addCredential(const std::string& consumer, const std::string& key,
-                     const std::string& algorithm, const std::string& secret,
-                     std::optional<std::string> public_key = std::nullopt) {
+  config::v1::JwtCredential* addCredential(const std::string& consumer, const std::string& key,
+                                           const std::string& algorithm, const std::string& secret,
+                                           std::optional<std::string> public_key = std::nullopt) {
     config::v1::JwtCredential* credential = declarative_.add_jwt_secrets();
     credential->set_id(key + "-id");
     credential->set_consumer_id(consumer);
@@ -82,6 +82,7 @@ class JwtFilterTest : public ::testing::Test {
     if (public_key) {
       credential->set_rsa_public_key(*public_key);
     }
+    return credential;
   }
 
   // Validates `plugin_config` with the plugin's schema (filling Kong's defaults), then compiles it.
@@ -96,7 +97,11 @@ class JwtFilterTest : public ::testing::Test {
     EXPECT_TRUE(errors.is_null()) << errors.dump();
     absl::StatusOr<PluginConfig> parsed = parsePluginConfig(toStruct(plugin_config));
     EXPECT_TRUE(parsed.ok()) << parsed.status();
-    store_ = CredentialStore::build(declarative_);
+    absl::StatusOr<CredentialStoreConstSharedPtr> store = CredentialStore::build(declarative_);
+    if (!store.ok()) {
+      return store.status();
+    }
+    store_ = std::move(*store);
     absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> compiled =
         JwtFilterConfig::create(*parsed, store_, nullptr, [this] { return now_; });
     if (compiled.ok()) {
@@ -422,6 +427,109 @@ TEST_F(JwtFilterTest, AJwksKeyMustFitTheTokensAlgorithm) {
   runBearer(
       mintWithKey(Algorithm::kRS256, keys().rsa.get(), {{"iss", "rsa-key"}}, {{"kid", "ec"}}));
   expectMessage("Invalid algorithm");
+}
+
+// A credential's own JWKS (jwt_secrets `jwks` / `jwks_uri`).
+
+constexpr char kCredentialIssuer[] = "https://cred.idp.test/";
+
+TEST_F(JwtFilterTest, ACredentialsJwksVerifiesRsaTokensByKidWithoutAKeyOfItsOwn) {
+  addCredential("idp-id", kCredentialIssuer, "RS256", "unused")
+      ->set_jwks(json({{"keys", {testing::publicJwk(keys().rsa_rotated.get(), "r1")}}}).dump());
+  configure(json::object());
+  const json claims = {{"iss", kCredentialIssuer}};
+  EXPECT_EQ(
+      runBearer(mintWithKey(Algorithm::kRS256, keys().rsa_rotated.get(), claims, {{"kid", "r1"}})),
+      FilterStatus::kContinue);
+  EXPECT_EQ(*upstream("X-Credential-Identifier"), kCredentialIssuer);
+  EXPECT_EQ(*upstream("X-Consumer-Custom-ID"), "idp");
+
+  runBearer(mintWithKey(Algorithm::kRS256, keys().rsa.get(), claims, {{"kid", "r1"}}));
+  expectMessage("Invalid signature");
+  runBearer(mintWithKey(Algorithm::kRS256, keys().rsa_rotated.get(), claims, {{"kid", "r2"}}));
+  expectMessage("Invalid signature");
+  runBearer(mintWithKey(Algorithm::kRS256, keys().rsa_rotated.get(), claims));
+  expectMessage("Invalid signature");
+}
+
+TEST_F(JwtFilterTest, ACredentialsJwksVerifiesEcdsaTokensAndKeysMustFitTheAlgorithm) {
+  addCredential("idp-id", kCredentialIssuer, "ES256", "unused")
+      ->set_jwks(json({{"keys",
+                        {testing::publicJwk(keys().ec.get(), "e1", "ES256"),
+                         testing::publicJwk(keys().rsa.get(), "r1")}}})
+                     .dump());
+  configure(json::object());
+  const json claims = {{"iss", kCredentialIssuer}};
+  EXPECT_EQ(runBearer(mintWithKey(Algorithm::kES256, keys().ec.get(), claims, {{"kid", "e1"}})),
+            FilterStatus::kContinue);
+  runBearer(mintWithKey(Algorithm::kES256, keys().ec.get(), claims, {{"kid", "r1"}}));
+  expectMessage("Invalid algorithm");
+}
+
+TEST_F(JwtFilterTest, AnHmacCredentialsJwksNeedsAnOctKey) {
+  const std::string shared = "idp-shared-secret";
+  addCredential("idp-id", kCredentialIssuer, "HS256", "own-secret")
+      ->set_jwks(json({{"keys",
+                        {{{"kty", "oct"}, {"kid", "h1"}, {"k", testing::base64Url(shared)}},
+                         testing::publicJwk(keys().rsa.get(), "r1")}}})
+                     .dump());
+  configure(json::object());
+  const json claims = {{"iss", kCredentialIssuer}};
+  EXPECT_EQ(runBearer(mintHmac(Algorithm::kHS256, shared, claims, {{"kid", "h1"}})),
+            FilterStatus::kContinue);
+  runBearer(mintHmac(Algorithm::kHS256, testing::publicKeyPem(keys().rsa.get()), claims,
+                     {{"kid", "r1"}}));
+  expectMessage("Invalid algorithm");
+  // A kid the set lacks falls back to the credential's own secret, as with the plugin's JWKS.
+  EXPECT_EQ(runBearer(mintHmac(Algorithm::kHS256, "own-secret", claims, {{"kid", "h9"}})),
+            FilterStatus::kContinue);
+}
+
+TEST_F(JwtFilterTest, ACredentialWithAJwksAndAKeyFallsBackToItsKey) {
+  addCredential("idp-id", kCredentialIssuer, "RS256", "unused",
+                testing::publicKeyPem(keys().rsa.get()))
+      ->set_jwks(json({{"keys", {testing::publicJwk(keys().rsa_rotated.get(), "r1")}}}).dump());
+  configure(json::object());
+  const json claims = {{"iss", kCredentialIssuer}};
+  EXPECT_EQ(runBearer(mintWithKey(Algorithm::kRS256, keys().rsa.get(), claims)),
+            FilterStatus::kContinue);
+  EXPECT_EQ(runBearer(mintWithKey(Algorithm::kRS256, keys().rsa.get(), claims, {{"kid", "old"}})),
+            FilterStatus::kContinue);
+  // A kid the set holds is that key's alone.
+  runBearer(mintWithKey(Algorithm::kRS256, keys().rsa.get(), claims, {{"kid", "r1"}}));
+  expectMessage("Invalid signature");
+}
+
+// The plugin's set is trusted for every credential; a credential with its own set trusts only it.
+TEST_F(JwtFilterTest, ACredentialsJwksTakesPrecedenceOverThePlugins) {
+  addCredential("idp-id", kCredentialIssuer, "RS256", "unused")
+      ->set_jwks(json({{"keys", {testing::publicJwk(keys().rsa_rotated.get(), "r1")}}}).dump());
+  json plugin_jwks = {
+      {"keys",
+       {testing::publicJwk(keys().rsa.get(), "p1"), testing::publicJwk(keys().rsa.get(), "r1")}}};
+  ASSERT_TRUE(compile({{"jwks", plugin_jwks.dump()}}).ok());
+  const json claims = {{"iss", kCredentialIssuer}};
+  runBearer(mintWithKey(Algorithm::kRS256, keys().rsa.get(), claims, {{"kid", "p1"}}));
+  expectMessage("Invalid signature");
+  runBearer(mintWithKey(Algorithm::kRS256, keys().rsa.get(), claims, {{"kid", "r1"}}));
+  expectMessage("Invalid signature");
+  EXPECT_EQ(
+      runBearer(mintWithKey(Algorithm::kRS256, keys().rsa_rotated.get(), claims, {{"kid", "r1"}})),
+      FilterStatus::kContinue);
+  // Credentials without a set of their own still use the plugin's.
+  EXPECT_EQ(runBearer(mintWithKey(Algorithm::kRS256, keys().rsa.get(), {{"iss", "rsa-key"}},
+                                  {{"kid", "p1"}})),
+            FilterStatus::kContinue);
+}
+
+TEST_F(JwtFilterTest, AnUndecodableCredentialJwksRejectsTheConfig) {
+  addCredential("idp-id", kCredentialIssuer, "RS256", "unused")->set_jwks(R"({"keys": 1})");
+  const absl::Status status = compile(json::object());
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("jwt: the jwks of jwt_secret https://cred.idp.test/-id: a JWKS "
+                                  "must be a JSON object with a 'keys' array"),
+            absl::string_view::npos)
+      << status;
 }
 
 TEST_F(JwtFilterTest, AnUnreadableJwksFileRejectsTheConfig) {

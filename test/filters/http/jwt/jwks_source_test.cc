@@ -346,7 +346,7 @@ TEST_F(RemoteJwksRegistryTest, ATokenWithAnUnknownKidPassesOnceTheRotatedSetArri
   plugin.jwks_uri = kUrl;
   plugin.jwks_refresh_interval = 300;
   absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> config = JwtFilterConfig::create(
-      plugin, CredentialStore::build(declarative), registry_.get(), [] { return 1'700'000'000; });
+      plugin, *CredentialStore::build(declarative), registry_.get(), [] { return 1'700'000'000; });
   ASSERT_TRUE(config.ok()) << config.status();
   fake_.answer(ok(jwksWith(keys().a, "a")));
 
@@ -369,12 +369,98 @@ TEST_F(RemoteJwksRegistryTest, ATokenWithAnUnknownKidPassesOnceTheRotatedSetArri
   EXPECT_EQ(authenticate(keys().a, "a").kind, AuthResult::Kind::kRejected);
 }
 
+// The same chain for a credential's own `jwks_uri`, with no JWKS on the plugin and no key on the
+// credential.
+TEST_F(RemoteJwksRegistryTest, ACredentialsJwksUriIsFetchedAndRotatedByKid) {
+  config::v1::DeclarativeConfig declarative;
+  config::v1::Consumer* consumer = declarative.add_consumers();
+  consumer->set_id("idp-id");
+  config::v1::JwtCredential* credential = declarative.add_jwt_secrets();
+  credential->set_id("cred-id");
+  credential->set_consumer_id("idp-id");
+  credential->set_key("https://idp.test/");
+  credential->set_algorithm("ES256");
+  credential->set_secret("unused");
+  credential->set_jwks_uri(kUrl);
+
+  absl::StatusOr<CredentialStoreConstSharedPtr> store =
+      CredentialStore::build(declarative, registry_.get());
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_EQ(fake_.count(), 1) << "building the store starts the credential's fetch";
+  EXPECT_EQ(fake_.requests()[0].url, kUrl);
+  PluginConfig plugin;
+  plugin.sources.header_names = {"authorization"};
+  absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> config =
+      JwtFilterConfig::create(plugin, *store, registry_.get(), [] { return 1'700'000'000; });
+  ASSERT_TRUE(config.ok()) << config.status();
+
+  VerifiedTokenCache cache;
+  auto authenticate = [&](const PublicKeySharedPtr& key, const std::string& kid) {
+    portico::http::HeaderMap headers;
+    headers.set("Authorization",
+                "Bearer " + testing::mintWithKey(Algorithm::kES256, key.get(),
+                                                 {{"iss", "https://idp.test/"}}, {{"kid", kid}}));
+    return (*config)->authenticator().authenticate(headers, "", (*config)->now(), cache);
+  };
+  EXPECT_EQ(authenticate(keys().a, "a").body, json({{"message", "Invalid signature"}}))
+      << "verified before any set arrived";
+  runFor(50);
+  EXPECT_EQ(fake_.count(), 1) << "a token before the first set woke a second fetch";
+
+  fake_.answer(ok(jwksWith(keys().a, "a")));
+  EXPECT_EQ(authenticate(keys().a, "a").kind, AuthResult::Kind::kAuthenticated);
+
+  const AuthResult unknown = authenticate(keys().b, "b");
+  EXPECT_EQ(unknown.kind, AuthResult::Kind::kRejected);
+  EXPECT_EQ(unknown.body, json({{"message", "Invalid signature"}}));
+  ASSERT_TRUE(runUntilFetches(2)) << "an unknown kid did not wake a fetch";
+  fake_.answer(ok(jwksWith(keys().b, "b")));
+  EXPECT_EQ(authenticate(keys().b, "b").kind, AuthResult::Kind::kAuthenticated);
+  EXPECT_EQ(authenticate(keys().a, "a").kind, AuthResult::Kind::kRejected);
+
+  authenticate(keys().a, "gone");
+  runFor(50);
+  EXPECT_EQ(fake_.count(), 2) << "woken again within min_wake_interval_ms";
+}
+
+TEST_F(RemoteJwksRegistryTest, CredentialsAndPluginsNamingOneUrlShareItsFetcher) {
+  config::v1::DeclarativeConfig declarative;
+  for (const char* key : {"one", "two"}) {
+    config::v1::JwtCredential* credential = declarative.add_jwt_secrets();
+    credential->set_key(key);
+    credential->set_algorithm("ES256");
+    credential->set_jwks_uri(kUrl);
+  }
+  absl::StatusOr<CredentialStoreConstSharedPtr> store =
+      CredentialStore::build(declarative, registry_.get());
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::shared_ptr<RemoteJwksSource> plugin_source = get();
+  EXPECT_EQ((*store)->findByKey("one")->jwks, plugin_source);
+  EXPECT_EQ((*store)->findByKey("two")->jwks, plugin_source);
+  EXPECT_EQ(fake_.count(), 1);
+  EXPECT_EQ(registry_->size(), 1u);
+}
+
+TEST(CredentialStoreTest, ACredentialsJwksUriWithoutARegistryHasNoKeysAndFetchesNothing) {
+  config::v1::DeclarativeConfig declarative;
+  config::v1::JwtCredential* credential = declarative.add_jwt_secrets();
+  credential->set_key("k");
+  credential->set_algorithm("RS256");
+  credential->set_jwks_uri(kUrl);
+  absl::StatusOr<CredentialStoreConstSharedPtr> store = CredentialStore::build(declarative);
+  ASSERT_TRUE(store.ok()) << store.status();
+  const Credential* compiled = (*store)->findByKey("k");
+  ASSERT_NE(compiled, nullptr);
+  ASSERT_NE(compiled->jwks, nullptr);
+  EXPECT_EQ(compiled->jwks->current(), nullptr);
+}
+
 TEST(JwtFilterConfigTest, AJwksUriWithoutARegistryHasNoKeys) {
   config::v1::DeclarativeConfig declarative;
   PluginConfig plugin;
   plugin.jwks_uri = kUrl;
   absl::StatusOr<std::shared_ptr<const JwtFilterConfig>> config =
-      JwtFilterConfig::create(plugin, CredentialStore::build(declarative));
+      JwtFilterConfig::create(plugin, *CredentialStore::build(declarative));
   EXPECT_TRUE(config.ok()) << config.status();
 }
 
