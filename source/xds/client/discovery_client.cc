@@ -14,6 +14,8 @@ namespace {
 using envoy::service::discovery::v3::DiscoveryRequest;
 using envoy::service::discovery::v3::DiscoveryResponse;
 
+constexpr int kMaxResponseBytes = 256 * 1024 * 1024;
+
 template <class Handle>
 void closeAndDelete(Handle* handle) {
   uv_close(reinterpret_cast<uv_handle_t*>(handle),
@@ -134,7 +136,10 @@ DiscoveryClient::~DiscoveryClient() {
 }
 
 void DiscoveryClient::start() {
-  channel_ = grpc::CreateChannel(options_.target, options_.credentials);
+  grpc::ChannelArguments arguments;
+  // One response carries every resource of a type: 10,000 routes are well past gRPC's 4 MiB.
+  arguments.SetMaxReceiveMessageSize(kMaxResponseBytes);
+  channel_ = grpc::CreateCustomChannel(options_.target, options_.credentials, arguments);
   stub_ = envoy::service::discovery::v3::AggregatedDiscoveryService::NewStub(channel_);
   connect();
 }
