@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import unittest
 import uuid
@@ -404,3 +405,108 @@ class RedisTlsTest(GatewayTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+REDIS_CLI = shutil.which("redis-cli")
+
+
+@unittest.skipUnless(REDIS_SERVER and REDIS_CLI, "redis-server/redis-cli are not installed")
+class RedisClusterPolicyTest(GatewayTestCase):
+    """`redis.cluster_nodes`: a real three-node Redis Cluster (no replicas), one per test class.
+    Each request's keys carry one hash tag, so they share a slot; different identifiers spread
+    over the shards."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.directory = tempfile.mkdtemp(prefix="portico-redis-cluster-")
+        cls.nodes = []
+        try:
+            for index in range(3):
+                config_file = os.path.join(cls.directory, f"nodes-{index}.conf")
+                # The bus port defaults to port + 10000, which may not exist: pick one.
+                cls.nodes.append(Redis("--cluster-enabled", "yes", "--cluster-config-file",
+                                       config_file, "--cluster-port", str(free_port()),
+                                       "--dir", cls.directory).start())
+            subprocess.run([REDIS_CLI, "--cluster", "create",
+                            *[f"127.0.0.1:{node.port}" for node in cls.nodes],
+                            "--cluster-replicas", "0", "--cluster-yes"],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 10
+            while not all("cluster_state:ok" in node.command("CLUSTER", "INFO")
+                          for node in cls.nodes):
+                if time.monotonic() > deadline:
+                    raise AssertionError("the redis cluster did not come up")
+                time.sleep(0.05)
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        for node in cls.nodes:
+            node.kill()
+        shutil.rmtree(cls.directory, ignore_errors=True)
+        super().tearDownClass()
+
+    def gateway(self, seeds, workers=1, **settings):
+        config = {"limit_by": "header", "header_name": "X-Client", "policy": "redis",
+                  "fault_tolerant": False,
+                  "redis": {"cluster_nodes": [{"ip": "127.0.0.1", "port": node.port}
+                                              for node in seeds], "timeout": 500},
+                  **settings}
+        return self.start_gateway(kong_config(
+            service("echo", self.echo.url, [rate_limited("rl", ["/rl"], config)])),
+            workers=workers)
+
+    def counters(self, client):
+        """{node port: {key: value}} of the client's keys, from each node's own slots."""
+        found = {}
+        for node in self.nodes:
+            for key in node.command("KEYS", f"ratelimit:*{client}*"):
+                found.setdefault(node.port, {})[key] = node.command("GET", key)
+        return found
+
+    def test_limits_hold_for_identifiers_on_every_shard(self):
+        gateway = self.gateway(self.nodes, workers=2, minute=3, hour=5)
+        align(3600, 10)
+        align(60, 5)
+        shards = set()
+        for client in [uuid.uuid4().hex for _ in range(8)]:
+            statuses = [get(gateway.proxy_port, "/rl", {"X-Client": client})[0]
+                        for _ in range(5)]
+            self.assertEqual(statuses, [200, 200, 200, 429, 429])
+            found = self.counters(client)
+            # Both periods' keys of one identifier live on one node, tagged.
+            self.assertEqual(len(found), 1, found)
+            (keys,) = found.values()
+            self.assertEqual(sorted(keys.values()), ["5", "5"])
+            self.assertTrue(all(f":{client}}}:" in key and "ratelimit:{" in key for key in keys))
+            shards.update(found)
+        self.assertGreater(len(shards), 1)  # 8 random identifiers: all on one shard is rare
+
+    def test_one_seed_node_is_enough(self):
+        gateway = self.gateway(self.nodes[1:2], hour=4)
+        align(3600, 10)
+        clients = [uuid.uuid4().hex for _ in range(8)]
+        shards = set()
+        for client in clients:
+            statuses = burst([(gateway.proxy_port, "/rl")], 10, {"X-Client": client})
+            self.assertEqual(statuses.count(200), 4)
+            shards.update(self.counters(client))
+        self.assertGreater(len(shards), 1)
+
+    def test_sync_rate_flushes_into_the_cluster(self):
+        gateway = self.gateway(self.nodes[:1], workers=2, hour=100, sync_rate=0.2)
+        align(3600, 10)
+        clients = [uuid.uuid4().hex for _ in range(9)]
+        for client in clients:
+            for _ in range(7):
+                self.assertEqual(get(gateway.proxy_port, "/rl", {"X-Client": client})[0], 200)
+        time.sleep(0.8)
+        shards = set()
+        for client in clients:
+            found = self.counters(client)
+            self.assertEqual([list(keys.values()) for keys in found.values()], [["7"]])
+            shards.update(found)
+        self.assertGreater(len(shards), 1)

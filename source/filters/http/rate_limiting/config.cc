@@ -33,6 +33,18 @@ RedisSettings parseRedis(const Struct& redis) {
   settings.ssl = boolOr(redis, "ssl", false);
   settings.ssl_verify = boolOr(redis, "ssl_verify", false);
   settings.server_name = stringOr(redis, "server_name", "");
+  settings.cluster_max_redirections =
+      static_cast<int>(numberOr(redis, "cluster_max_redirections", 5));
+  if (const Value* nodes = config::structField(redis, "cluster_nodes");
+      nodes != nullptr && nodes->has_list_value()) {
+    for (const Value& node : nodes->list_value().values()) {
+      if (node.has_struct_value()) {
+        settings.cluster_nodes.push_back(
+            RedisNode{stringOr(node.struct_value(), "ip", ""),
+                      static_cast<uint16_t>(numberOr(node.struct_value(), "port", 6379))});
+      }
+    }
+  }
   return settings;
 }
 
@@ -42,6 +54,12 @@ std::string RedisSettings::poolKey() const {
   std::string key =
       absl::StrCat(host, ":", port, "|db=", database, "|t=", timeout_ms, "|u=", username,
                    "|p=", password, "|ssl=", ssl, ssl_verify, "|sni=", server_name);
+  if (cluster()) {
+    absl::StrAppend(&key, "|cluster=", cluster_max_redirections);
+    for (const RedisNode& node : cluster_nodes) {
+      absl::StrAppend(&key, ",", node.ip, ":", node.port);
+    }
+  }
   return key;
 }
 
@@ -71,8 +89,8 @@ absl::StatusOr<RateLimitConfig> parseConfig(const Struct& config,
       redis != nullptr && redis->has_struct_value()) {
     parsed.redis = parseRedis(redis->struct_value());
   }
-  if (parsed.policy == Policy::kRedis && parsed.redis.host.empty()) {
-    return absl::InvalidArgumentError("the redis policy needs redis.host");
+  if (parsed.policy == Policy::kRedis && parsed.redis.host.empty() && !parsed.redis.cluster()) {
+    return absl::InvalidArgumentError("the redis policy needs redis.host or redis.cluster_nodes");
   }
   parsed.hide_client_headers = boolOr(config, "hide_client_headers", false);
   parsed.error_code = static_cast<int>(numberOr(config, "error_code", 429));

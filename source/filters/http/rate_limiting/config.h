@@ -20,7 +20,14 @@ struct Limit {
   double limit;
 };
 
-// Where and how to reach Redis (kong/tools/redis/schema.lua).
+// A Redis Cluster seed node (Kong Enterprise's `redis.cluster_nodes` element).
+struct RedisNode {
+  std::string ip;
+  uint16_t port = 6379;
+};
+
+// Where and how to reach Redis (kong/tools/redis/schema.lua; the cluster fields are Kong
+// Enterprise's).
 struct RedisSettings {
   std::string host;
   uint16_t port = 6379;
@@ -31,7 +38,11 @@ struct RedisSettings {
   bool ssl = false;
   bool ssl_verify = false;
   std::string server_name;
+  // Set: a Redis Cluster reached through these seeds (host/port and database are then unused).
+  std::vector<RedisNode> cluster_nodes;
+  int cluster_max_redirections = 5;
 
+  bool cluster() const { return !cluster_nodes.empty(); }
   // Identifies interchangeable connections: configs with equal keys share a worker's pool.
   std::string poolKey() const;
 };

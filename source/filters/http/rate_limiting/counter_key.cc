@@ -9,6 +9,10 @@ std::string counterKey(const RateLimitConfig& config, std::string_view identifie
   const absl::string_view id(identifier.data(), identifier.size());
   const std::string_view name = periodName(period);
   const absl::string_view period_name(name.data(), name.size());
+  if (config.policy == Policy::kRedis && config.redis.cluster()) {
+    return absl::StrCat("ratelimit:{", config.route_scope, ":", config.service_scope, ":", id,
+                        "}:", window_start_ms, ":", period_name);
+  }
   return absl::StrCat("ratelimit:", config.route_scope, ":", config.service_scope, ":", id, ":",
                       window_start_ms, ":", period_name);
 }

@@ -3,6 +3,7 @@
 #include "source/filters/http/rate_limiting/config.h"
 #include "source/filters/http/rate_limiting/filter_config.h"
 #include "source/filters/http/rate_limiting/redis_client.h"
+#include "source/filters/http/rate_limiting/redis_cluster.h"
 #include "source/filters/http/rate_limiting/redis_sync.h"
 #include "source/filters/http/rate_limiting/synced_counters.h"
 #include "source/http/filter_factory.h"
@@ -30,9 +31,15 @@ class RateLimitingFactory : public portico::http::FilterFactory {
           loop, SyncedCounters::forEndpoint(config.redis.poolKey(), config.sync_rate), redis,
           *failure_log, systemClock(), config.sync_rate);
     };
+    auto redis_clients = [](uv_loop_t* loop, const RedisSettings& settings) -> RedisExecutor& {
+      if (settings.cluster()) {
+        return RedisCluster::forLoop(loop, settings);
+      }
+      return RedisClient::forLoop(loop, settings);
+    };
     return std::make_shared<const RateLimitingFilterConfig>(
         std::move(*parsed), systemClock(), LocalCounterTable::process(), *failure_log,
-        &RedisClient::forLoop, std::move(redis_syncs));
+        std::move(redis_clients), std::move(redis_syncs));
   }
 };
 

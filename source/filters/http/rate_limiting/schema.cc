@@ -21,6 +21,13 @@ constexpr std::array<const char*, 6> kPeriods = {"second", "minute", "hour",
                                                  "day",    "month",  "year"};
 constexpr double kSyncRateRealtime = -1;
 
+Record clusterNode() {
+  Record node;
+  node.add("ip", typedefs::host().required().defaultTo("127.0.0.1"))
+      .add("port", Field::integer().between(1, 65535).defaultTo(6379));
+  return node;
+}
+
 Field redisField() {
   Record redis;
   redis.add("host", typedefs::host())
@@ -31,7 +38,10 @@ Field redisField() {
       .add("database", Field::integer().defaultTo(0))
       .add("ssl", Field::boolean().defaultTo(false))
       .add("ssl_verify", Field::boolean().defaultTo(false))
-      .add("server_name", typedefs::sni());
+      .add("server_name", typedefs::sni())
+      // Kong Enterprise's: a Redis Cluster reached through these seed nodes.
+      .add("cluster_nodes", Field::array(Field::record(clusterNode())).lenMin(1))
+      .add("cluster_max_redirections", Field::integer().defaultTo(5));
   return Field::record(std::move(redis));
 }
 
@@ -111,26 +121,54 @@ EntityCheck requiredWhen(const std::string& if_field, const std::string& value,
   return EntityCheck::conditional(if_field, when, then_field, required);
 }
 
-std::vector<EntityCheck> entityChecks() {
+bool isSet(const nlohmann::json* value) { return value != nullptr && !value->is_null(); }
+
+// Kong Enterprise's mutually_exclusive_sets message.
+std::optional<std::string> hostOrClusterNodes(const nlohmann::json& entity) {
+  const nlohmann::json& redis = member(member(entity, "config"), "redis");
+  if (!redis.is_object() || !isSet(&member(redis, "host")) ||
+      !isSet(&member(redis, "cluster_nodes"))) {
+    return std::nullopt;
+  }
+  return "these sets are mutually exclusive: ('config.redis.cluster_nodes'), "
+         "('config.redis.host')";
+}
+
+// With cluster_nodes, redis.host is not required (and may not be set).
+std::vector<EntityCheck> entityChecks(bool cluster) {
   std::vector<std::string> periods;
   for (const char* period : kPeriods) {
     periods.push_back(std::string("config.") + period);
   }
-  return {
-      EntityCheck::atLeastOneOf(periods),
-      requiredWhen("config.policy", "redis", "config.redis.host"),
-      requiredWhen("config.policy", "redis", "config.redis.port"),
-      requiredWhen("config.policy", "redis", "config.redis.timeout"),
-      requiredWhen("config.limit_by", "header", "config.header_name"),
-      requiredWhen("config.limit_by", "path", "config.path"),
-  };
+  std::vector<EntityCheck> checks = {EntityCheck::atLeastOneOf(periods)};
+  if (cluster) {
+    checks.push_back(EntityCheck::custom({"config.redis"}, hostOrClusterNodes));
+  } else {
+    checks.push_back(requiredWhen("config.policy", "redis", "config.redis.host"));
+  }
+  checks.push_back(requiredWhen("config.policy", "redis", "config.redis.port"));
+  checks.push_back(requiredWhen("config.policy", "redis", "config.redis.timeout"));
+  checks.push_back(requiredWhen("config.limit_by", "header", "config.header_name"));
+  checks.push_back(requiredWhen("config.limit_by", "path", "config.path"));
+  return checks;
 }
 
 }  // namespace
 
 RateLimitingSchema::RateLimitingSchema()
-    : RecordPluginSchema("rate-limiting", kPriority, configField(), entityChecks(),
-                         config::schema::ConsumerScope::kAllowed) {}
+    : RecordPluginSchema("rate-limiting", kPriority, configField(), entityChecks(false),
+                         config::schema::ConsumerScope::kAllowed),
+      cluster_("rate-limiting", kPriority, configField(), entityChecks(true),
+               config::schema::ConsumerScope::kAllowed) {}
+
+nlohmann::json RateLimitingSchema::validate(nlohmann::json& config,
+                                            const config::PluginScope& scope) const {
+  const nlohmann::json& redis = member(config, "redis");
+  if (redis.is_object() && isSet(&member(redis, "cluster_nodes"))) {
+    return cluster_.validate(config, scope);
+  }
+  return RecordPluginSchema::validate(config, scope);
+}
 
 static const config::RegisterPluginSchema<RateLimitingSchema> kRegister;
 

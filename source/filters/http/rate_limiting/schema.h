@@ -12,6 +12,13 @@ class RateLimitingSchema : public config::schema::RecordPluginSchema {
   static constexpr int kPriority = 910;
 
   RateLimitingSchema();
+
+  // Validates against Kong's checks, or, when config.redis.cluster_nodes is set, against checks
+  // that take the cluster instead of redis.host.
+  nlohmann::json validate(nlohmann::json& config, const config::PluginScope& scope) const override;
+
+ private:
+  config::schema::RecordPluginSchema cluster_;
 };
 
 }  // namespace portico::filters::http::rate_limiting

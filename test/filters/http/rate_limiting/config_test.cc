@@ -76,5 +76,31 @@ TEST(ConfigTest, PoolKeysDifferWithTheEndpointAndCredentials) {
   EXPECT_NE(a.poolKey(), b.poolKey());
 }
 
+TEST(ConfigTest, ReadsClusterNodesInsteadOfAHost) {
+  const absl::StatusOr<RateLimitConfig> config = parseConfig(structOf(R"({
+    "minute": 5, "policy": "redis",
+    "redis": {"host": null, "cluster_nodes": [{"ip": "10.0.0.1", "port": 7000},
+                                              {"ip": "10.0.0.2", "port": 7001}],
+              "cluster_max_redirections": 3}
+  })"),
+                                                             config::v1::PluginInstance());
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_TRUE(config->redis.cluster());
+  ASSERT_EQ(config->redis.cluster_nodes.size(), 2u);
+  EXPECT_EQ(config->redis.cluster_nodes[1].ip, "10.0.0.2");
+  EXPECT_EQ(config->redis.cluster_nodes[1].port, 7001);
+  EXPECT_EQ(config->redis.cluster_max_redirections, 3);
+}
+
+TEST(ConfigTest, PoolKeysDifferWithTheClusterSeeds) {
+  RedisSettings a;
+  a.cluster_nodes = {{"10.0.0.1", 7000}};
+  RedisSettings b = a;
+  EXPECT_EQ(a.poolKey(), b.poolKey());
+  b.cluster_nodes[0].port = 7001;
+  EXPECT_NE(a.poolKey(), b.poolKey());
+  EXPECT_NE(a.poolKey(), RedisSettings().poolKey());
+}
+
 }  // namespace
 }  // namespace portico::filters::http::rate_limiting

@@ -82,5 +82,18 @@ TEST(CounterKeyTest, KongsLayout) {
             "00000000-0000-0000-0000-000000000000:127.0.0.1:1773578040000:minute");
 }
 
+TEST(CounterKeyTest, ClusterKeysTagTheScopeAndIdentifier) {
+  RateLimitConfig config;
+  config.route_scope = "r";
+  config.service_scope = "s";
+  config.policy = Policy::kRedis;
+  config.redis.cluster_nodes = {{"127.0.0.1", 7000}};
+  EXPECT_EQ(counterKey(config, "1.2.3.4", 1773578040000, Period::kMinute),
+            "ratelimit:{r:s:1.2.3.4}:1773578040000:minute");
+  config.policy = Policy::kLocal;
+  EXPECT_EQ(counterKey(config, "1.2.3.4", 1773578040000, Period::kMinute),
+            "ratelimit:r:s:1.2.3.4:1773578040000:minute");
+}
+
 }  // namespace
 }  // namespace portico::filters::http::rate_limiting

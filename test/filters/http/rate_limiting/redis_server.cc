@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
 #include <thread>
 
 extern char** environ;
@@ -92,6 +95,102 @@ void RedisServer::stop() {
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
+}
+
+RedisClusterServers::RedisClusterServers() {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/redis-cluster-XXXXXX";
+  if (mkdtemp(pattern.data()) != nullptr) {
+    dir_ = pattern;
+  }
+}
+
+RedisClusterServers::~RedisClusterServers() {
+  servers_.clear();
+  if (!dir_.empty()) {
+    std::system(("rm -rf '" + dir_ + "'").c_str());
+  }
+}
+
+bool RedisClusterServers::start() {
+  if (!RedisServer::available() || access("/usr/bin/redis-cli", X_OK) != 0 || dir_.empty()) {
+    return false;
+  }
+  std::string create = "--cluster create";
+  for (int i = 0; i < 3; ++i) {
+    auto server = std::make_unique<RedisServer>(
+        // The bus port defaults to port + 10000, which may not exist: pick one.
+        std::vector<std::string>{"--cluster-enabled", "yes", "--cluster-config-file",
+                                 dir_ + "/nodes-" + std::to_string(i) + ".conf", "--dir", dir_,
+                                 "--cluster-port", std::to_string(freePort())});
+    if (!server->start()) {
+      return false;
+    }
+    ports_.push_back(server->port());
+    create += " 127.0.0.1:" + std::to_string(server->port());
+    servers_.push_back(std::move(server));
+  }
+  cli(ports_[0], create + " --cluster-replicas 0 --cluster-yes");
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    bool ok = true;
+    for (int port : ports_) {
+      ok = ok && cli(port, "cluster info").find("cluster_state:ok") != std::string::npos;
+    }
+    if (ok) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::string RedisClusterServers::cli(int port, const std::string& args) {
+  const std::string command =
+      "/usr/bin/redis-cli -p " + std::to_string(port) + " " + args + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    return "";
+  }
+  std::string output;
+  char buffer[4096];
+  size_t read = 0;
+  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    output.append(buffer, read);
+  }
+  pclose(pipe);
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) {
+    output.pop_back();
+  }
+  return output;
+}
+
+std::string RedisClusterServers::nodeId(int port) { return cli(port, "cluster myid"); }
+
+int RedisClusterServers::owner(int slot) const {
+  // CLUSTER NODES lines: <id> <ip>:<port>@<cport> <flags> <master> <ping> <pong> <epoch> <link>
+  // <slot or first-last>...
+  std::istringstream nodes(cli(ports_[0], "cluster nodes"));
+  std::string line;
+  while (std::getline(nodes, line)) {
+    std::istringstream fields(line);
+    std::vector<std::string> parts;
+    std::string part;
+    while (fields >> part) {
+      parts.push_back(part);
+    }
+    for (size_t i = 8; i < parts.size(); ++i) {
+      if (parts[i].front() == '[') {
+        continue;  // a migrating or importing slot
+      }
+      const size_t dash = parts[i].find('-');
+      const int first = std::atoi(parts[i].c_str());
+      const int last = dash == std::string::npos ? first : std::atoi(parts[i].c_str() + dash + 1);
+      if (first <= slot && slot <= last) {
+        return std::atoi(parts[1].c_str() + parts[1].find(':') + 1);
+      }
+    }
+  }
+  return 0;
 }
 
 int closedPort() { return freePort(); }

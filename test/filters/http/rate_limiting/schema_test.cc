@@ -33,7 +33,8 @@ TEST_F(RateLimitingSchemaTest, MinuteAloneIsValidAndGetsEveryDefault) {
     "fault_tolerant": true,
     "redis": {
       "host": null, "port": 6379, "timeout": 2000, "username": null, "password": null,
-      "database": 0, "ssl": false, "ssl_verify": false, "server_name": null
+      "database": 0, "ssl": false, "ssl_verify": false, "server_name": null,
+      "cluster_nodes": null, "cluster_max_redirections": 5
     },
     "hide_client_headers": false,
     "error_code": 429,
@@ -107,7 +108,8 @@ TEST_F(RateLimitingSchemaTest, DeprecatedRedisFieldsAreMovedIntoTheRedisRecord) 
   EXPECT_FALSE(config.contains("redis_port"));
   EXPECT_EQ(config["redis"], json::parse(R"({
     "host": "127.0.0.1", "port": 6379, "timeout": 2000, "username": null, "password": null,
-    "database": 1, "ssl": true, "ssl_verify": false, "server_name": null})"));
+    "database": 1, "ssl": true, "ssl_verify": false, "server_name": null,
+    "cluster_nodes": null, "cluster_max_redirections": 5})"));
 }
 
 TEST_F(RateLimitingSchemaTest, DeprecatedFieldMustAgreeWithItsReplacement) {
@@ -166,6 +168,38 @@ TEST(RateLimitingSchemaRegistrationTest, RegistersUnderItsNameWithKongPriority) 
       config::PluginSchemaRegistry::instance().find("rate-limiting");
   ASSERT_NE(schema, nullptr);
   EXPECT_EQ(schema->priority(), 910);
+}
+
+TEST_F(RateLimitingSchemaTest, RedisPolicyTakesClusterNodesInsteadOfAHost) {
+  json config = {
+      {"minute", 1},
+      {"policy", "redis"},
+      {"redis", {{"cluster_nodes", {{{"ip", "10.0.0.1"}, {"port", 7000}}, {{"ip", "r2"}}}}}}};
+  EXPECT_TRUE(validate(config).is_null());
+  EXPECT_EQ(config["redis"]["cluster_nodes"], json::parse(R"([
+    {"ip": "10.0.0.1", "port": 7000}, {"ip": "r2", "port": 6379}])"));
+  EXPECT_EQ(config["redis"]["cluster_max_redirections"], 5);
+  EXPECT_TRUE(config["redis"]["host"].is_null());
+}
+
+TEST_F(RateLimitingSchemaTest, ClusterNodesAndHostAreMutuallyExclusive) {
+  json config = {{"minute", 1},
+                 {"policy", "redis"},
+                 {"redis", {{"host", "r"}, {"cluster_nodes", {{{"ip", "r"}}}}}}};
+  EXPECT_EQ(validate(config), json::parse(R"json({"@entity": [
+    "these sets are mutually exclusive: ('config.redis.cluster_nodes'), ('config.redis.host')"]
+})json"));
+}
+
+TEST_F(RateLimitingSchemaTest, ClusterNodesMustBeNonEmptyWithValidPorts) {
+  json empty = {{"minute", 1}, {"policy", "redis"}, {"redis", {{"cluster_nodes", json::array()}}}};
+  EXPECT_EQ(validate(empty), json::parse(R"({"config": {"redis": {
+    "cluster_nodes": "length must be at least 1"}}})"));
+  json bad_port = {{"minute", 1},
+                   {"policy", "redis"},
+                   {"redis", {{"cluster_nodes", {{{"ip", "r"}, {"port", 0}}}}}}};
+  EXPECT_EQ(validate(bad_port), json::parse(R"({"config": {"redis": {
+    "cluster_nodes": [{"port": "value should be between 1 and 65535"}]}}})"));
 }
 
 }  // namespace
