@@ -122,6 +122,8 @@ class GatewayError(AssertionError):
 class Gateway:
     """One `portico start -c CONF` process with its own folder, ports, conf and kong.yml."""
 
+    command = "start"  # the CLI command that runs it (a subclass may run another)
+
     def __init__(self, config, conf=None, workers=1):
         self.dir = tempfile.mkdtemp(prefix="portico-it-")
         self.proxy_port = free_port()
@@ -165,7 +167,7 @@ class Gateway:
         if not os.access(PORTICO_BIN, os.X_OK):
             raise GatewayError(f"no gateway binary at {PORTICO_BIN} (bazel build //:portico)")
         self._log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([PORTICO_BIN, "start", "-c", self.conf_path],
+        self.process = subprocess.Popen([PORTICO_BIN, self.command, "-c", self.conf_path],
                                         cwd=self.dir, stdin=subprocess.DEVNULL,
                                         stdout=self._log, stderr=subprocess.STDOUT,
                                         env=_gateway_env())

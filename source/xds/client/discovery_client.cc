@@ -139,6 +139,13 @@ void DiscoveryClient::start() {
   grpc::ChannelArguments arguments;
   // One response carries every resource of a type: 10,000 routes are well past gRPC's 4 MiB.
   arguments.SetMaxReceiveMessageSize(kMaxResponseBytes);
+  // gRPC's own reconnect backoff (1 s growing to 120 s) would otherwise run under ours: a stream
+  // started while the channel waits fails at once and wastes the retry.
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+                   static_cast<int>(options_.initial_backoff_ms));
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,
+                   static_cast<int>(options_.initial_backoff_ms));
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(options_.max_backoff_ms));
   channel_ = grpc::CreateCustomChannel(options_.target, options_.credentials, arguments);
   stub_ = envoy::service::discovery::v3::AggregatedDiscoveryService::NewStub(channel_);
   connect();
@@ -178,6 +185,8 @@ void DiscoveryClient::connect() {
   if (stream_ != nullptr) {
     stream_->waitDone();  // it reported OnDone already; its thread may still be returning
   }
+  // Our backoff decided it is time: the channel must try now, not at the end of its own backoff.
+  grpc::experimental::ChannelResetConnectionBackoff(channel_.get());
   stream_ = std::make_shared<Stream>(*this);
   stream_->begin(*stub_);
   bool first = true;
