@@ -13,17 +13,21 @@
 #include "source/common/http/parser.h"
 #include "source/common/network/connection.h"
 #include "source/common/network/timer.h"
+#include "source/upstream/forward_proxy.h"
 #include "source/upstream/upstreams.h"
 
 namespace portico::upstream {
 
 // Where a request goes. Connections are pooled by `pool_key`, so it must name everything that
-// makes two connections differ (scheme, host, port, TLS settings).
+// makes two connections differ (scheme, host, port, TLS settings); the client itself keeps
+// connections through a proxy apart. The key names the target in error messages.
 struct HttpTarget {
   std::string host;  // a name or an IP literal; also the TLS server name
   uint16_t port = 0;
   SSL_CTX* tls_context = nullptr;  // nullptr: plain HTTP; owned by the caller, outlives requests
   std::string pool_key;
+  // Reached through this proxy: TLS in a CONNECT tunnel, plain HTTP in absolute form.
+  std::optional<ForwardProxy> proxy;
 };
 
 struct HttpResponse {
@@ -37,8 +41,9 @@ struct HttpResponse {
 // connections come from and go back to the loop's pool.
 //
 // Failures arrive as statuses: kNotFound (the name does not resolve), kUnavailable (connect or
-// TLS failed, or the peer closed early), kDeadlineExceeded (no progress within the timeout),
-// kDataLoss (not an HTTP response), kResourceExhausted (body larger than allowed).
+// TLS failed, the proxy refused the tunnel, or the peer closed early), kDeadlineExceeded (no
+// progress within the timeout), kDataLoss (not an HTTP response), kResourceExhausted (body larger
+// than allowed).
 class HttpClientRequest : public network::ConnectionCallbacks, public http::Parser::Callbacks {
  public:
   using Callback = std::function<void(absl::StatusOr<HttpResponse>)>;
@@ -67,17 +72,26 @@ class HttpClientRequest : public network::ConnectionCallbacks, public http::Pars
   void onMessageComplete() override;
 
  private:
-  enum class Phase { kIdle, kResolving, kConnecting, kWaiting, kDone };
+  // Through a proxy, a TLS target goes kConnecting (to the proxy), kTunneling (CONNECT sent),
+  // kHandshaking (TLS in the tunnel), kWaiting.
+  enum class Phase { kIdle, kResolving, kConnecting, kTunneling, kHandshaking, kWaiting, kDone };
 
   void onTimer();
   void resolveAndConnect();
   void connectTo(const sockaddr* address);
+  void openTunnel();
+  void onTunnelData(const char* data, size_t length);
+  // The target, and the proxy it is reached through, for messages (never the credentials).
+  std::string describeTarget() const;
   void send();
   void finishParsed();
   void finish(absl::StatusOr<HttpResponse> result);
 
   Upstreams& upstreams_;
   HttpTarget target_;
+  std::string pool_key_;
+  std::string proxy_name_;  // host:port of the proxy, empty without one
+  int tunnel_status_ = 0;
   std::string request_bytes_;
   Options options_;
   Callback on_done_;

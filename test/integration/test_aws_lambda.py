@@ -8,8 +8,12 @@ import base64
 import json
 import os
 import re
+import socket
+import socketserver
 import subprocess
+import threading
 import unittest
+import urllib.parse
 
 from harness import curl, kong_config, route, service
 from lambda_peer import (JWT_KEY, JWT_SECRET, LAMBDA_DIR, NODE, SESSION_ACCESS_KEY,
@@ -344,3 +348,141 @@ class ProxyIntegrationTest(LambdaTestCase):
         self.assertEqual(answer["message"], "Bad Gateway")
         self.assertTrue(answer["error"].startswith(
             "could not JSON decode Lambda function response: "), answer)
+
+
+class ForwardProxy:
+    """A tiny HTTP forward proxy on 127.0.0.1 (stdlib, a thread per connection): CONNECT opens a
+    tunnel, an absolute-form request is forwarded in origin form with `Connection: close`. With
+    `refuse` every request gets a 403. `requests` holds each request line and its
+    Proxy-Authorization as received."""
+
+    def __init__(self, refuse=False):
+        proxy = self
+        self.refuse = refuse
+        self.requests = []
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                proxy._handle(self.request)
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    @staticmethod
+    def _read_head(sock):
+        head = b""
+        while not head.endswith(b"\r\n\r\n"):
+            byte = sock.recv(1)
+            if not byte:
+                return None
+            head += byte
+        return head
+
+    @staticmethod
+    def _relay(source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                sink.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def _handle(self, client):
+        head = self._read_head(client)
+        if head is None:
+            return
+        lines = head.decode("latin-1").split("\r\n")
+        method, target, version = lines[0].split(" ")
+        headers = [line for line in lines[1:] if line]
+        authorization = next((line.split(":", 1)[1].strip() for line in headers
+                              if line.lower().startswith("proxy-authorization:")), None)
+        self.requests.append({"line": lines[0], "proxy_authorization": authorization})
+        if self.refuse:
+            client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+            return
+        if method == "CONNECT":
+            host, port = target.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        else:
+            parsed = urllib.parse.urlsplit(target)
+            upstream = socket.create_connection((parsed.hostname, parsed.port or 80))
+            path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+            kept = [line for line in headers
+                    if not line.lower().startswith(("proxy-authorization:", "connection:"))]
+            upstream.sendall(("\r\n".join([f"{method} {path} {version}", *kept,
+                                           "Connection: close", "", ""])).encode("latin-1"))
+        back = threading.Thread(target=self._relay, args=(upstream, client), daemon=True)
+        back.start()
+        self._relay(client, upstream)
+        back.join()
+        upstream.close()
+
+
+@needs_lambda_peers
+class ProxyUrlTest(LambdaTestCase):
+    """proxy_url: the Invoke call goes through an HTTP forward proxy (kong-behavior.md §5.1)."""
+
+    def start_proxy(self, **options):
+        proxy = ForwardProxy(**options)
+        self.addCleanup(proxy.close)
+        return proxy
+
+    def test_a_plain_endpoint_is_called_in_absolute_form_through_the_proxy(self):
+        proxy = self.start_proxy()
+        gateway = self.start_gateway(lambda_routes(route("fn", ["/fn"], plugins=[
+            self.lambda_plugin("echo", proxy_url=f"http://us%40er:p%3Ass@127.0.0.1:{proxy.port}")
+        ])))
+        response = curl(gateway.url("/fn?a=1"))
+        self.assertEqual(response.status, 200, response.text)
+        self.assertEqual(response.json(), {"a": "1"})
+        self.assertEqual(proxy.requests[0]["line"],
+                         f"POST http://127.0.0.1:{self.peers.port}"
+                         "/2015-03-31/functions/echo/invocations HTTP/1.1")
+        self.assertEqual(proxy.requests[0]["proxy_authorization"],
+                         "Basic " + base64.b64encode(b"us@er:p:ss").decode())
+        entry = self.peers.last_entry()
+        self.assertEqual(entry["target"], "/2015-03-31/functions/echo/invocations")
+        self.assertTrue(entry["verified"], entry.get("message"))
+        self.assertNotIn("proxy-authorization", entry["headers"])
+        self.assertNotIn("p:ss", gateway.logs())
+
+    def test_a_proxy_that_refuses_connect_is_a_500_and_the_log_names_it(self):
+        proxy = self.start_proxy(refuse=True)
+        gateway = self.start_gateway(lambda_routes(route("fn", ["/fn"], plugins=[
+            self.lambda_plugin("echo", host="lambda.invalid", port=443, disable_https=False,
+                               proxy_url=f"http://user:hunter2@127.0.0.1:{proxy.port}")
+        ])))
+        response = curl(gateway.url("/fn"))
+        self.assertEqual(response.status, 500, response.text)
+        self.assertEqual(response.json()["message"], UNEXPECTED)
+        self.assertEqual(proxy.requests[0]["line"], "CONNECT lambda.invalid:443 HTTP/1.1")
+        logs = gateway.logs()
+        self.assertIn(f"proxy 127.0.0.1:{proxy.port} refused CONNECT", logs)
+        self.assertNotIn("hunter2", logs)
+        self.assertNotIn(base64.b64encode(b"user:hunter2").decode(), logs)
+        self.assertEqual(self.peers.entries(), [])
+
+    def test_an_unreachable_proxy_is_a_500_and_the_log_names_it(self):
+        proxy = self.start_proxy()
+        port = proxy.port
+        proxy.close()
+        gateway = self.start_gateway(lambda_routes(route("fn", ["/fn"], plugins=[
+            self.lambda_plugin("echo", proxy_url=f"http://127.0.0.1:{port}")])))
+        response = curl(gateway.url("/fn"))
+        self.assertEqual(response.status, 500, response.text)
+        self.assertIn(f"could not connect to proxy 127.0.0.1:{port}", gateway.logs())

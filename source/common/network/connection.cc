@@ -119,18 +119,7 @@ std::unique_ptr<Connection> Connection::connect(uv_loop_t* loop, const sockaddr*
   uv_tcp_init(loop, connection->handle_);
   uv_tcp_nodelay(connection->handle_, 1);
   if (tls_context != nullptr) {
-    SSL* ssl = SSL_new(tls_context);
-    connection->ssl_ = ssl;
-    SSL_set_bio(ssl, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
-    SSL_set_connect_state(ssl);
-    if (!server_name.empty()) {
-      if (isIpAddress(server_name)) {
-        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), server_name.c_str());
-      } else {
-        SSL_set_tlsext_host_name(ssl, server_name.c_str());
-        SSL_set1_host(ssl, server_name.c_str());
-      }
-    }
+    connection->setUpTls(tls_context, server_name);
   }
   auto* request = new uv_connect_t;
   if (const int status = uv_tcp_connect(request, connection->handle_, address, &onConnect);
@@ -139,6 +128,36 @@ std::unique_ptr<Connection> Connection::connect(uv_loop_t* loop, const sockaddr*
     connection->failLater(CloseReason::kConnectFailed, uv_strerror(status));
   }
   return connection;
+}
+
+void Connection::setUpTls(SSL_CTX* tls_context, const std::string& server_name) {
+  ssl_ = SSL_new(tls_context);
+  SSL_set_bio(ssl_, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+  SSL_set_connect_state(ssl_);
+  if (server_name.empty()) {
+    return;
+  }
+  if (isIpAddress(server_name)) {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), server_name.c_str());
+  } else {
+    SSL_set_tlsext_host_name(ssl_, server_name.c_str());
+    SSL_set1_host(ssl_, server_name.c_str());
+  }
+}
+
+void Connection::startTls(SSL_CTX* tls_context, const std::string& server_name) {
+  if (failed_) {
+    return;
+  }
+  if (!connected_ || ssl_ != nullptr) {
+    failLater(CloseReason::kTlsFailed, "TLS can only start on a connected plain connection");
+    return;
+  }
+  setUpTls(tls_context, server_name);
+  connected_ = false;
+  handshaking_ = true;
+  updateReading();
+  continueHandshake(true);
 }
 
 void Connection::onConnect(uv_connect_t* request, int status) {
@@ -162,7 +181,7 @@ void Connection::onConnect(uv_connect_t* request, int status) {
   self->callbacks_->onConnected();
 }
 
-void Connection::continueHandshake() {
+void Connection::continueHandshake(bool owner_call) {
   const int result = SSL_do_handshake(ssl_);
   flushTlsOutput();
   if (failed_) {
@@ -181,7 +200,11 @@ void Connection::continueHandshake() {
     if (verify != X509_V_OK) {
       detail = absl::StrCat("certificate verify failed: ", X509_verify_cert_error_string(verify));
     }
-    fail(CloseReason::kTlsFailed, detail);
+    if (owner_call) {
+      failLater(CloseReason::kTlsFailed, std::move(detail));
+    } else {
+      fail(CloseReason::kTlsFailed, detail);
+    }
   }
 }
 
@@ -210,8 +233,10 @@ void Connection::handleRead(const char* data, size_t length) {
   }
   BIO_write(SSL_get_rbio(ssl_), data, static_cast<int>(length));
   if (handshaking_) {
+    // onConnected or onClose may destroy this connection; stop if it is detached.
+    uv_tcp_t* handle = handle_;
     continueHandshake();
-    if (handshaking_ || failed_) {
+    if (handle->data != this || handshaking_ || failed_) {
       return;
     }
   }

@@ -22,7 +22,8 @@ enum class CloseReason {
 class ConnectionCallbacks {
  public:
   virtual ~ConnectionCallbacks() = default;
-  // Client connections only: TCP (and TLS, when configured) is up.
+  // Client connections only: TCP (and TLS, when configured) is up; called again when the
+  // handshake begun by startTls has completed.
   virtual void onConnected() {}
   // Plaintext bytes from the peer; valid only during the call.
   virtual void onData(const char* data, size_t length) = 0;
@@ -49,6 +50,11 @@ class Connection {
   static std::unique_ptr<Connection> connect(uv_loop_t* loop, const sockaddr* address,
                                              SSL_CTX* tls_context, const std::string& server_name,
                                              ConnectionCallbacks* callbacks);
+
+  // Starts TLS over this connected plain connection (a tunnel through a proxy, for one), with
+  // `server_name` as for connect(). The outcome arrives as onConnected, or onClose(kTlsFailed);
+  // nothing may be written until then.
+  void startTls(SSL_CTX* tls_context, const std::string& server_name);
 
   ~Connection();
   Connection(const Connection&) = delete;
@@ -78,7 +84,9 @@ class Connection {
   void handleRead(const char* data, size_t length);
   void writeToSocket(const char* data, size_t length);
   void flushTlsOutput();
-  void continueHandshake();
+  void setUpTls(SSL_CTX* tls_context, const std::string& server_name);
+  // `owner_call`: running inside a method of the owner, so a failure is reported later.
+  void continueHandshake(bool owner_call = false);
   void readTlsPlaintext();
   void fail(CloseReason reason, const std::string& detail);
   // Reports a failure that happened inside a call from the owner on the next loop turn, keeping

@@ -17,6 +17,7 @@ AwsLambdaFilterConfig::AwsLambdaFilterConfig(LambdaConfig config,
   target_.host = config_.host;
   target_.port = config_.port;
   target_.tls_context = tls_context_.get();
+  target_.proxy = config_.proxy;
   // Pooled apart from services' connections to the same endpoint: TLS settings may differ.
   target_.pool_key =
       absl::StrCat("lambda:", config_.https ? "https" : "http", "://", config_.host, ":",

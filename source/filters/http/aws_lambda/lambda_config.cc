@@ -34,6 +34,13 @@ absl::StatusOr<LambdaConfig> parseLambdaConfig(const google::protobuf::Struct& c
   if (parsed.host.empty() && parsed.region) {
     parsed.host = absl::StrCat("lambda.", *parsed.region, ".amazonaws.com");
   }
+  if (std::optional<std::string> proxy_url = optionalString(config, "proxy_url")) {
+    absl::StatusOr<upstream::ForwardProxy> proxy = upstream::parseForwardProxyUrl(*proxy_url);
+    if (!proxy.ok()) {
+      return proxy.status();
+    }
+    parsed.proxy = std::move(*proxy);
+  }
   parsed.ssl_verify = boolOr(config, "ssl_verify", true);
   parsed.timeout_ms = static_cast<uint64_t>(numberOr(config, "timeout", 60000));
   parsed.keepalive_ms = static_cast<uint64_t>(numberOr(config, "keepalive", 60000));

@@ -11,6 +11,7 @@
 #include "source/common/aws/credentials_provider_registry.h"
 #include "source/filters/http/aws_lambda/request_payload.h"
 #include "source/filters/http/aws_lambda/response_mapping.h"
+#include "source/upstream/forward_proxy.h"
 
 namespace portico::filters::http::aws_lambda {
 
@@ -34,6 +35,8 @@ struct LambdaConfig {
   std::string host;
   uint16_t port = 443;
   bool https = true;
+  // proxy_url: the Invoke call goes through this HTTP proxy (CONNECT for https).
+  std::optional<upstream::ForwardProxy> proxy;
   // Beyond Kong, which never verifies the Lambda endpoint's certificate.
   bool ssl_verify = true;
   uint64_t timeout_ms = 60000;

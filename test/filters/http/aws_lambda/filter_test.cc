@@ -531,5 +531,79 @@ TEST_F(AwsLambdaFilterTest, LambdaTimeIsRecordedAsExcludedLatency) {
   EXPECT_LT(callbacks_->context().excluded_latency_ms, 5000u);
 }
 
+TEST_F(AwsLambdaFilterTest, ProxyUrlBecomesPartOfTheTarget) {
+  LambdaConfig config = lambdaConfig();
+  config.proxy = upstream::ForwardProxy{"proxy.internal", 3128, "Basic dTpw"};
+  makeFilter(std::move(config));
+  ASSERT_TRUE(filter_config_->target().proxy.has_value());
+  EXPECT_EQ(filter_config_->target().proxy->host, "proxy.internal");
+  EXPECT_EQ(filter_config_->target().proxy->port, 3128);
+}
+
+TEST_F(AwsLambdaFilterTest, PlainEndpointIsCalledInAbsoluteFormThroughTheProxy) {
+  serve([](const std::string&) { return jsonOk(R"({"ok":true})"); });
+  LambdaConfig config = lambdaConfig();
+  config.host = "lambda.invalid";
+  config.port = 8080;
+  config.proxy =
+      upstream::ForwardProxy{"127.0.0.1", static_cast<uint16_t>(server_->port()), "Basic dTpw"};
+  invokeWithoutBody(std::move(config));
+  ASSERT_TRUE(waitForReply());
+  EXPECT_EQ(reply().status, 200);
+  ASSERT_EQ(server_->requests().size(), 1u);
+  const std::string head = headOf(server_->requests()[0]);
+  EXPECT_TRUE(absl::StartsWith(
+      head,
+      "POST http://lambda.invalid:8080/2015-03-31/functions/my-fn/invocations HTTP/1.1\r\n"
+      "Proxy-Authorization: Basic dTpw\r\n"))
+      << head;
+  EXPECT_TRUE(absl::StrContains(head, "\r\nHost: lambda.invalid:8080\r\n")) << head;
+}
+
+TEST_F(AwsLambdaFilterTest, RefusedConnectIs500AndTheLogNamesTheProxyButNoCredentials) {
+  serve([](const std::string&) {
+    return ScriptedHttpServer::Reply{"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"};
+  });
+  LambdaConfig config = lambdaConfig();
+  config.host = "lambda.invalid";
+  config.port = 443;
+  config.https = true;
+  config.proxy =
+      upstream::ForwardProxy{"127.0.0.1", static_cast<uint16_t>(server_->port()), "Basic c2VjcmV0"};
+  std::shared_ptr<SSL_CTX> tls_context(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  ErrorLogCapture log;
+  filter_config_ =
+      std::make_unique<AwsLambdaFilterConfig>(std::move(config), tls_context, credentials_);
+  filter_ = filter_config_->createFilter();
+  filter_->setCallbacks(callbacks_.get());
+  EXPECT_EQ(filter_->onRequestHeaders(request("GET"), true), FilterStatus::kStop);
+  expectUnexpectedError();
+  ASSERT_EQ(server_->requests().size(), 1u);
+  EXPECT_TRUE(absl::StartsWith(server_->requests()[0], "CONNECT lambda.invalid:443 HTTP/1.1\r\n"));
+  const std::string logged = log.contents();
+  EXPECT_TRUE(absl::StrContains(
+      logged, absl::StrCat("proxy 127.0.0.1:", server_->port(), " refused CONNECT")))
+      << logged;
+  EXPECT_FALSE(absl::StrContains(logged, "c2VjcmV0")) << logged;
+}
+
+TEST_F(AwsLambdaFilterTest, UnreachableProxyIs500AndTheLogNamesTheProxy) {
+  serve([](const std::string&) { return jsonOk("{}"); });
+  LambdaConfig config = lambdaConfig();
+  const uint16_t port = static_cast<uint16_t>(server_->port());
+  config.proxy = upstream::ForwardProxy{"127.0.0.1", port, "Basic c2VjcmV0"};
+  server_.reset();
+  test::runUntil(
+      &loop_, [] { return false; }, 20);
+  ErrorLogCapture log;
+  invokeWithoutBody(std::move(config));
+  expectUnexpectedError();
+  const std::string logged = log.contents();
+  EXPECT_TRUE(
+      absl::StrContains(logged, absl::StrCat("could not connect to proxy 127.0.0.1:", port)))
+      << logged;
+  EXPECT_FALSE(absl::StrContains(logged, "c2VjcmV0")) << logged;
+}
+
 }  // namespace
 }  // namespace portico::filters::http::aws_lambda

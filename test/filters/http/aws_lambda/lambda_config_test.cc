@@ -181,5 +181,21 @@ TEST(LambdaConfigTest, CredentialsRegionFollowsTheEnvironmentFallback) {
   EXPECT_EQ(config.credentials.region, "sa-east-1");
 }
 
+TEST(LambdaConfigTest, ProxyUrlIsParsedWithItsCredentials) {
+  EXPECT_FALSE(parse(R"({"function_name": "fn", "proxy_url": null})").proxy.has_value());
+  const LambdaConfig config =
+      parse(R"({"function_name": "fn", "proxy_url": "http://u:p@proxy.internal:3128"})");
+  ASSERT_TRUE(config.proxy.has_value());
+  EXPECT_EQ(config.proxy->host, "proxy.internal");
+  EXPECT_EQ(config.proxy->port, 3128);
+  EXPECT_EQ(config.proxy->authorization, "Basic dTpw");
+}
+
+TEST(LambdaConfigTest, NonHttpProxyUrlIsRefused) {
+  absl::StatusOr<LambdaConfig> parsed = parseLambdaConfig(
+      structOf(R"({"function_name": "fn", "proxy_url": "https://proxy:3128"})"), envOf({}));
+  EXPECT_EQ(parsed.status().message(), "proxy_url scheme must be http");
+}
+
 }  // namespace
 }  // namespace portico::filters::http::aws_lambda

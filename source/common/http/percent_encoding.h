@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace portico::http {
+
+// Percent-decoding as nginx's ngx.unescape_uri does it: a malformed escape is kept as written,
+// and `+` becomes a space only in form data (`plus_as_space`).
+std::string urlDecode(std::string_view text, bool plus_as_space);
+
+// ngx.escape_uri: everything but ALPHA, DIGIT and "-._~" is percent-encoded (upper-case hex).
+std::string urlEncode(std::string_view text);
+
+}  // namespace portico::http
