@@ -1,7 +1,9 @@
 #include "source/filters/http/jwt/token_extractor.h"
 
 #include <algorithm>
+#include <optional>
 
+#include "absl/strings/ascii.h"
 #include "source/common/http/uri_args.h"
 
 namespace portico::filters::http::jwt {
@@ -71,8 +73,32 @@ class TokenSet {
 
 }  // namespace
 
-TokenExtractor::TokenExtractor(TokenSources sources)
-    : sources_(std::move(sources)), bearer_(std::make_unique<RE2>(R"(\s*[Bb]earer\s+(.+))")) {}
+// Scanned by hand because a capturing RE2 search cost 12% of a jwt request's CPU time
+// (tools/bench, jwt scenario); the unit test checks it against RE2 running Kong's pattern.
+std::optional<std::string_view> bearerToken(std::string_view value) {
+  for (size_t at = 0; at + 6 <= value.size(); ++at) {
+    if ((value[at] != 'B' && value[at] != 'b') || value.compare(at + 1, 5, "earer") != 0) {
+      continue;
+    }
+    size_t start = at + 6;
+    while (start < value.size() && absl::ascii_isspace(static_cast<unsigned char>(value[start]))) {
+      ++start;
+    }
+    const size_t spaces = start - (at + 6);
+    if (spaces == 0) {
+      continue;
+    }
+    if (start < value.size()) {
+      return value.substr(start);
+    }
+    if (spaces >= 2) {
+      return value.substr(value.size() - 1);  // `\s+` gives its last space back to `(.+)`
+    }
+  }
+  return std::nullopt;
+}
+
+TokenExtractor::TokenExtractor(TokenSources sources) : sources_(std::move(sources)) {}
 
 ExtractedToken TokenExtractor::extract(const portico::http::HeaderMap& headers,
                                        std::string_view raw_query) const {
@@ -96,10 +122,10 @@ ExtractedToken TokenExtractor::extract(const portico::http::HeaderMap& headers,
     tokens.add(findCookie(headers, name));
   }
   for (const std::string& name : sources_.header_names) {
-    const std::string* value = headers.get(name);
-    std::string token;
-    if (value != nullptr && RE2::PartialMatch(*value, *bearer_, &token)) {
-      tokens.add(token);
+    if (const std::string* value = headers.get(name)) {
+      if (std::optional<std::string_view> token = bearerToken(*value)) {
+        tokens.add(std::string(*token));
+      }
     }
   }
   return std::move(tokens).result();

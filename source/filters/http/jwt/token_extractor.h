@@ -1,11 +1,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "re2/re2.h"
 #include "source/common/http/header_map.h"
 
 namespace portico::filters::http::jwt {
@@ -31,6 +31,10 @@ struct ExtractedToken {
   std::string token;  // for kOne
 };
 
+// Kong's ngx.re.match(value, [[\s*[Bb]earer\s+(.+)]]): the text after the first "Bearer" or
+// "bearer" and its whitespace, to the end of the value (header values hold no line breaks).
+std::optional<std::string_view> bearerToken(std::string_view value);
+
 // Kong's retrieve_tokens: every query value of each uri_param_names entry, each named cookie, and
 // the first line of each named header when it holds `[Bb]earer <token>` (unanchored).
 class TokenExtractor {
@@ -41,7 +45,6 @@ class TokenExtractor {
 
  private:
   TokenSources sources_;
-  std::unique_ptr<const RE2> bearer_;
 };
 
 }  // namespace portico::filters::http::jwt

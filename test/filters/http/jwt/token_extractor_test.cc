@@ -1,6 +1,7 @@
 #include "source/filters/http/jwt/token_extractor.h"
 
 #include "gtest/gtest.h"
+#include "re2/re2.h"
 
 namespace portico::filters::http::jwt {
 namespace {
@@ -72,6 +73,22 @@ TEST_F(TokenExtractorTest, TheSameTokenInQueryAndHeaderCountsOnce) {
   headers_.add("Authorization", "Bearer abc");
   EXPECT_EQ(extract("jwt=abc").kind, Kind::kOne);
   EXPECT_EQ(extract("jwt=xyz").kind, Kind::kMultiple);
+}
+
+TEST(BearerTokenTest, FindsWhatKongsPatternFinds) {
+  const RE2 kong(R"(\s*[Bb]earer\s+(.+))");
+  for (const char* value :
+       {"Bearer abc", "bearer abc", "BEARER abc", "Bearer", "Bearer ", "Bearer  ", "Bearer \t x",
+        "Token x, Bearer y", "Bearerx y", "xBearer y", "Bearer\ty", " Bearer  a b ",
+        "Bearerbearer z", "bearer Bearer q", "", "Basic Zm9v", "Bearer\t\t"}) {
+    std::string expected;
+    const bool matched = RE2::PartialMatch(value, kong, &expected);
+    const std::optional<std::string_view> found = bearerToken(value);
+    ASSERT_EQ(found.has_value(), matched) << "'" << value << "'";
+    if (matched) {
+      EXPECT_EQ(std::string(*found), expected) << "'" << value << "'";
+    }
+  }
 }
 
 }  // namespace
