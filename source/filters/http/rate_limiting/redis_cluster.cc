@@ -31,8 +31,8 @@ std::string_view routingKey(const RedisCommand& command) {
   return command[1];
 }
 
-// A script may only touch keys of one slot.
-bool scriptKeysShareASlot(const RedisCommand& command) {
+// A script may only touch keys of one slot (checked in debug builds only).
+[[maybe_unused]] bool scriptKeysShareASlot(const RedisCommand& command) {
   size_t keys = 0;
   if (!isScript(command) || command.size() < 3 || !absl::SimpleAtoi(command[2], &keys)) {
     return true;
