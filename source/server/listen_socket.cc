@@ -44,7 +44,14 @@ absl::StatusOr<int> openListenSocket(const std::string& address, uint16_t port, 
     return absl::UnavailableError(
         absl::StrCat("bind() to ", address, ":", port, " failed: ", std::strerror(error)));
   }
-  // libuv's uv_listen calls listen() itself; a listening socket here would only be re-listened.
+  // Listening now, not when a worker thread gets to uv_listen: from here on a client's connection
+  // waits in the backlog instead of being refused while the gateway already reports itself up.
+  if (listen(fd, kListenBacklog) != 0) {
+    const int error = errno;
+    close(fd);
+    return absl::UnavailableError(
+        absl::StrCat("listen() on ", address, ":", port, " failed: ", std::strerror(error)));
+  }
   return fd;
 }
 

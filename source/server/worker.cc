@@ -6,11 +6,11 @@
 #include "source/common/network/handle.h"
 #include "source/server/active_stream.h"
 #include "source/server/http_connection.h"
+#include "source/server/listen_socket.h"
 
 namespace portico::server {
 namespace {
 
-constexpr int kBacklog = 16384;
 
 // The snapshot as this worker holds it: an alias whose reference count lives in a control block
 // of this worker's own, so streams copying it never contend with other workers on one counter.
@@ -76,7 +76,7 @@ void Worker::run() {
     uv_tcp_init(&loop_, listener->handle);
     uv_tcp_open(listener->handle, socket.fd);
     listener->handle->data = listener.get();
-    uv_listen(reinterpret_cast<uv_stream_t*>(listener->handle), kBacklog,
+    uv_listen(reinterpret_cast<uv_stream_t*>(listener->handle), kListenBacklog,
               [](uv_stream_t* server, int status) {
                 auto* l = static_cast<Listener*>(server->data);
                 if (l != nullptr && status == 0) {
