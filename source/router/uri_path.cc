@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "absl/container/inlined_vector.h"
+#include "source/common/http/percent_encoding.h"
 #include "source/router/string_util.h"
 
 namespace portico::router {
@@ -37,19 +38,6 @@ struct ByteClasses {
 
 constexpr ByteClasses kClasses;
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 char toUpperAscii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
 // A single left-to-right pass, like Kong's gsub: `%2541` yields `%2541` (the `%25` stays, `41` is
@@ -59,8 +47,8 @@ std::string decodeUnreserved(std::string_view in) {
   out.reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '%' && i + 2 < in.size()) {
-      const int hi = hexValue(in[i + 1]);
-      const int lo = hexValue(in[i + 2]);
+      const int hi = http::hexDigitValue(in[i + 1]);
+      const int lo = http::hexDigitValue(in[i + 2]);
       if (hi >= 0 && lo >= 0) {
         const auto byte = static_cast<unsigned char>(hi * 16 + lo);
         if (kClasses.reserved[byte]) {

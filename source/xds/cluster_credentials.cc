@@ -5,17 +5,26 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace portico::xds {
 
-bool isLoopbackAddress(const std::string& address) {
-  std::string host = address;
-  if (!host.empty() && host.front() == '[') {
-    host = host.substr(1, host.find(']') - 1);
-  } else if (const size_t colon = host.rfind(':'); colon != std::string::npos) {
-    host.resize(colon);
+namespace {
+
+std::string hostOf(const std::string& address) {
+  if (absl::StartsWith(address, "[")) {
+    const size_t close = address.find(']');
+    return close == std::string::npos ? "" : address.substr(1, close - 1);
   }
+  const size_t colon = address.rfind(':');
+  return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
+}  // namespace
+
+bool isLoopbackAddress(const std::string& address) {
+  const std::string host = hostOf(address);
   if (host == "localhost") {
     return true;
   }
@@ -27,17 +36,18 @@ bool isLoopbackAddress(const std::string& address) {
   return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
-absl::StatusOr<std::string> readPem(const std::string& key, const std::string& path) {
+absl::StatusOr<std::string> readPem(const std::string& setting, const std::string& path) {
   if (path.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(key, " is not set"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(setting, " is required for the discovery stream's mutual TLS"));
   }
   std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::InvalidArgumentError(absl::StrCat(key, ": cannot read ", path));
+  std::stringstream content;
+  content << file.rdbuf();
+  if (!file || content.str().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(setting, ": cannot read ", path));
   }
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
+  return content.str();
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> channelCredentials(

@@ -9,8 +9,8 @@
 
 namespace portico::xds {
 
-// Whether `address` ("host:port", "[v6]:port") names this machine: plaintext discovery is only
-// allowed between loopback ends.
+// Whether the host of "host:port" ("[v6]:port" for IPv6) is 127.0.0.0/8, ::1 or "localhost":
+// plaintext discovery is only allowed between loopback ends.
 bool isLoopbackAddress(const std::string& address);
 
 // A data plane's credentials for the stream to cluster_control_plane: mutual TLS with
@@ -19,7 +19,7 @@ bool isLoopbackAddress(const std::string& address);
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> channelCredentials(
     const config::v1::Bootstrap& bootstrap);
 
-// Reads a whole PEM file named by a cluster_* key; the error names the key.
+// Reads a whole PEM file named by a cluster_* setting; the error names the setting.
 absl::StatusOr<std::string> readPem(const std::string& key, const std::string& path);
 
 }  // namespace portico::xds

@@ -6,16 +6,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "source/common/network/handle.h"
 
 namespace portico::test {
 namespace {
-
-// Deletes the handle as the type it was allocated as (uv_tcp_t, uv_timer_t), not as uv_handle_t.
-template <typename Handle>
-void closeAndDelete(Handle* handle) {
-  uv_close(reinterpret_cast<uv_handle_t*>(handle),
-           [](uv_handle_t* closed) { delete reinterpret_cast<Handle*>(closed); });
-}
 
 // The length of the first whole request in `buffer`, or 0 while it is incomplete.
 size_t wholeRequestLength(const std::string& buffer) {
@@ -54,9 +48,9 @@ struct ScriptedHttpServer::Peer {
     }
     closed = true;
     tcp->data = nullptr;
-    closeAndDelete(tcp);
+    network::closeAndDelete(tcp);
     if (delay != nullptr) {
-      closeAndDelete(delay);
+      network::closeAndDelete(delay);
     }
   }
 
@@ -96,7 +90,7 @@ ScriptedHttpServer::ScriptedHttpServer(uv_loop_t* loop, Handler handler)
 }
 
 ScriptedHttpServer::~ScriptedHttpServer() {
-  closeAndDelete(listener_);
+  network::closeAndDelete(listener_);
   for (Peer* peer : peers_) {
     peer->close();
     delete peer;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "absl/strings/escaping.h"
+#include "source/common/http/percent_encoding.h"
 
 namespace portico::config::declarative {
 namespace {
@@ -16,19 +17,6 @@ constexpr std::string_view kRootNamespace = "fd02801f-0957-4a15-a55a-c8d9606f30b
 
 using UuidBytes = std::array<uint8_t, 16>;
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 UuidBytes parseUuid(std::string_view text) {
   UuidBytes bytes{};
   size_t out = 0;
@@ -36,7 +24,8 @@ UuidBytes parseUuid(std::string_view text) {
     if (text[i] == '-') {
       continue;
     }
-    bytes[out++] = static_cast<uint8_t>(hexValue(text[i]) << 4 | hexValue(text[i + 1]));
+    bytes[out++] =
+        static_cast<uint8_t>(http::hexDigitValue(text[i]) << 4 | http::hexDigitValue(text[i + 1]));
     ++i;
   }
   return bytes;
@@ -122,7 +111,7 @@ bool isValidUuid(std::string_view text) {
   }
   for (size_t i = 0; i < text.size(); ++i) {
     bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : hexValue(text[i]) < 0) {
+    if (dash ? text[i] != '-' : http::hexDigitValue(text[i]) < 0) {
       return false;
     }
   }

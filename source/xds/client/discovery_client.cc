@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "source/common/log/logger.h"
+#include "source/common/network/handle.h"
 #include "source/xds/resources.h"
 
 namespace portico::xds {
@@ -15,12 +16,6 @@ using envoy::service::discovery::v3::DiscoveryRequest;
 using envoy::service::discovery::v3::DiscoveryResponse;
 
 constexpr int kMaxResponseBytes = 256 * 1024 * 1024;
-
-template <class Handle>
-void closeAndDelete(Handle* handle) {
-  uv_close(reinterpret_cast<uv_handle_t*>(handle),
-           [](uv_handle_t* closed) { delete reinterpret_cast<Handle*>(closed); });
-}
 
 }  // namespace
 
@@ -131,8 +126,8 @@ DiscoveryClient::~DiscoveryClient() {
     stream_->cancel();
     stream_->waitDone();
   }
-  closeAndDelete(wake_);
-  closeAndDelete(reconnect_timer_);
+  network::closeAndDelete(wake_);
+  network::closeAndDelete(reconnect_timer_);
 }
 
 void DiscoveryClient::start() {

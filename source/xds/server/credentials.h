@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/security/server_credentials.h"
+#include "source/xds/cluster_credentials.h"
 
 namespace portico::xds::server {
 
@@ -21,8 +22,5 @@ struct StreamSecurity {
 // asked for and `listen` ("host:port") is on loopback, where every peer is local too.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> serverCredentials(
     const std::string& listen, const StreamSecurity& security);
-
-// Whether the host of "host:port" ("[v6]:port" for IPv6) is 127.0.0.0/8, ::1 or "localhost".
-bool isLoopbackAddress(const std::string& listen);
 
 }  // namespace portico::xds::server

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "source/common/log/logger.h"
+#include "source/common/network/handle.h"
 
 namespace portico::filters::http::jwt {
 namespace {
@@ -14,12 +15,6 @@ int64_t steadyNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-template <class Handle>
-void closeAndDelete(Handle* handle) {
-  uv_close(reinterpret_cast<uv_handle_t*>(handle),
-           [](uv_handle_t* closed) { delete reinterpret_cast<Handle*>(closed); });
 }
 
 }  // namespace
@@ -65,8 +60,8 @@ class RemoteJwksRegistry::UrlFetcher {
   }
 
   ~UrlFetcher() {
-    closeAndDelete(timer_);
-    closeAndDelete(wake_);
+    network::closeAndDelete(timer_);
+    network::closeAndDelete(wake_);
   }
 
   std::shared_ptr<RemoteJwksSource> attach() {
