@@ -20,14 +20,6 @@ const json* keyClaim(const Token& token, const std::string& name) {
   return nullptr;
 }
 
-std::optional<double> numericExp(const json& claims) {
-  const auto it = claims.find("exp");
-  if (it == claims.end() || !it->is_number()) {
-    return std::nullopt;
-  }
-  return it->get<double>();
-}
-
 }  // namespace
 
 Authenticator::Authenticator(const PluginConfig& config, CredentialStoreConstSharedPtr store,
@@ -78,11 +70,18 @@ AuthResult Authenticator::authenticate(const portico::http::HeaderMap& headers,
     case ExtractedToken::Kind::kOne:
       break;
   }
-  std::variant<Token, TokenError> parsed = parseToken(extracted.token);
-  if (const TokenError* error = std::get_if<TokenError>(&parsed)) {
-    return reject(absl::StrCat("Bad token; ", std::string(tokenErrorText(*error))), true);
+  VerifiedTokenCache::Entry* cached = cache.find(extracted.token, now);
+  TokenConstSharedPtr parsed_token;
+  if (cached != nullptr) {
+    parsed_token = cached->token;
+  } else {
+    std::variant<Token, TokenError> parsed = parseToken(extracted.token);
+    if (const TokenError* error = std::get_if<TokenError>(&parsed)) {
+      return reject(absl::StrCat("Bad token; ", std::string(tokenErrorText(*error))), true);
+    }
+    parsed_token = std::make_shared<const Token>(std::move(std::get<Token>(parsed)));
   }
-  Token& token = std::get<Token>(parsed);
+  const Token& token = *parsed_token;
 
   const json* key = keyClaim(token, key_claim_name_);
   if (key == nullptr) {
@@ -101,9 +100,16 @@ AuthResult Authenticator::authenticate(const portico::http::HeaderMap& headers,
   if (token.algorithm != credential->algorithm) {
     return reject("Invalid algorithm", true);
   }
-  if (std::optional<AuthResult> failure =
-          verifySignature(token, *credential, extracted.token, now, cache)) {
+  PublicKeySharedPtr verified_under = cached != nullptr ? cached->verified_under : nullptr;
+  if (std::optional<AuthResult> failure = verifySignature(token, *credential, verified_under)) {
     return std::move(*failure);
+  }
+  if (cached == nullptr) {
+    if (cache.admit(extracted.token)) {
+      cache.insert(extracted.token, parsed_token, std::move(verified_under));
+    }
+  } else {
+    cached->verified_under = std::move(verified_under);
   }
 
   if (json errors = verifyRegisteredClaims(token.claims, claims_, now); !errors.is_null()) {
@@ -125,8 +131,7 @@ AuthResult Authenticator::authenticate(const portico::http::HeaderMap& headers,
   AuthResult result;
   result.kind = AuthResult::Kind::kAuthenticated;
   result.credential = credential;
-  result.token = std::move(extracted.token);
-  result.claims = std::move(token.claims);
+  result.token = std::move(parsed_token);
   return result;
 }
 
@@ -151,14 +156,13 @@ std::pair<JwksConstSharedPtr, const Jwk*> Authenticator::jwkFor(const Token& tok
 
 std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
                                                          const Credential& credential,
-                                                         const std::string& raw, int64_t now,
-                                                         VerifiedTokenCache& cache) const {
+                                                         PublicKeySharedPtr& verified_under) const {
   // A credential's own JWKS is its identity provider's: the plugin's set (trusted for every
   // credential) must not sign for it.
   const JwksSource* source = credential.jwks != nullptr ? credential.jwks.get() : jwks_.get();
   const auto [jwk_set, jwk] = jwkFor(token, source);
   if (jwk != nullptr) {
-    return verifyWithJwk(token, *jwk, raw, now, cache);
+    return verifyWithJwk(token, *jwk, verified_under);
   }
   if (familyOf(token.algorithm) == AlgorithmFamily::kHmac) {
     const std::string* secret = &credential.entity->secret();
@@ -171,6 +175,7 @@ std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
     if (!verifyHmac(token.algorithm, *secret, token.signing_input, token.signature)) {
       return reject("Invalid signature", true);
     }
+    verified_under = nullptr;
     return std::nullopt;
   }
   if (credential.public_key_invalid) {
@@ -182,15 +187,14 @@ std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
     // With a JWKS the credential needs no key of its own: a kid its set lacks is a bad signature.
     return reject(credential.jwks != nullptr ? "Invalid signature" : "Invalid key/secret", true);
   }
-  if (!verifyPublicKey(token, credential.public_key, raw, now, cache)) {
+  if (!verifyPublicKey(token, credential.public_key, verified_under)) {
     return reject("Invalid signature", true);
   }
   return std::nullopt;
 }
 
 std::optional<AuthResult> Authenticator::verifyWithJwk(const Token& token, const Jwk& jwk,
-                                                       const std::string& raw, int64_t now,
-                                                       VerifiedTokenCache& cache) const {
+                                                       PublicKeySharedPtr& verified_under) const {
   // The identity provider's key for this `kid` replaces the credential's own; it must be of the
   // kind the algorithm needs, so that no token can pick HMAC over a public key.
   const bool hmac = familyOf(token.algorithm) == AlgorithmFamily::kHmac;
@@ -200,25 +204,28 @@ std::optional<AuthResult> Authenticator::verifyWithJwk(const Token& token, const
   if (!fits) {
     return reject("Invalid algorithm", true);
   }
-  const bool valid =
-      hmac ? verifyHmac(token.algorithm, *jwk.secret, token.signing_input, token.signature)
-           : verifyPublicKey(token, jwk.key, raw, now, cache);
-  if (!valid) {
+  if (hmac) {
+    if (!verifyHmac(token.algorithm, *jwk.secret, token.signing_input, token.signature)) {
+      return reject("Invalid signature", true);
+    }
+    verified_under = nullptr;
+    return std::nullopt;
+  }
+  if (!verifyPublicKey(token, jwk.key, verified_under)) {
     return reject("Invalid signature", true);
   }
   return std::nullopt;
 }
 
 bool Authenticator::verifyPublicKey(const Token& token, const PublicKeySharedPtr& key,
-                                    const std::string& raw, int64_t now,
-                                    VerifiedTokenCache& cache) const {
-  if (cache.contains(raw, key.get(), now)) {
+                                    PublicKeySharedPtr& verified_under) {
+  if (verified_under == key) {
     return true;
   }
   if (!verifyWithKey(token.algorithm, key.get(), token.signing_input, token.signature)) {
     return false;
   }
-  cache.insert(raw, key, numericExp(token.claims));
+  verified_under = key;
   return true;
 }
 

@@ -28,8 +28,7 @@ struct AuthResult {
 
   // kAuthenticated
   const Credential* credential = nullptr;
-  std::string token;
-  nlohmann::json claims;
+  TokenConstSharedPtr token;  // its claims feed claims_to_headers
 
   // kRejected
   int status = 401;
@@ -56,15 +55,15 @@ class Authenticator {
   AuthResult reject(std::string message, bool with_error) const;
   AuthResult rejectWithErrors(nlohmann::json errors) const;
   // Steps 9–11 with the JWKS key named by the token's `kid` (from the credential's JWKS, else the
-  // plugin's), or else with the credential's own key.
+  // plugin's), or else with the credential's own key. `verified_under` comes in as the public key
+  // a cached copy of the token verified under (null if none), and goes out as the public key the
+  // signature verified under (null for HMAC, which is always recomputed).
   std::optional<AuthResult> verifySignature(const Token& token, const Credential& credential,
-                                            const std::string& raw, int64_t now,
-                                            VerifiedTokenCache& cache) const;
+                                            PublicKeySharedPtr& verified_under) const;
   std::optional<AuthResult> verifyWithJwk(const Token& token, const Jwk& jwk,
-                                          const std::string& raw, int64_t now,
-                                          VerifiedTokenCache& cache) const;
-  bool verifyPublicKey(const Token& token, const PublicKeySharedPtr& key, const std::string& raw,
-                       int64_t now, VerifiedTokenCache& cache) const;
+                                          PublicKeySharedPtr& verified_under) const;
+  static bool verifyPublicKey(const Token& token, const PublicKeySharedPtr& key,
+                              PublicKeySharedPtr& verified_under);
   // The key `source`'s current set holds for the token's `kid`, with that set (kept alive while
   // used); {} when `source` is null or the token names no kid.
   static std::pair<JwksConstSharedPtr, const Jwk*> jwkFor(const Token& token,

@@ -87,7 +87,7 @@ FilterStatus JwtFilter::onRequestHeaders(portico::http::MessageHead& request, bo
 void JwtFilter::authenticated(portico::http::MessageHead& request, const AuthResult& result) {
   const Credential& credential = *result.credential;
   setIdentityHeaders(request.headers, *credential.consumer, credential.entity);
-  copyClaims(request.headers, result.claims);
+  copyClaims(request.headers, result.token->claims);
   portico::http::StreamContext& context = callbacks_->context();
   context.consumer = credential.consumer;
   context.credential_identifier = credential.entity->key();

@@ -2,49 +2,68 @@
 
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "source/filters/http/jwt/public_key.h"
+#include "source/filters/http/jwt/token.h"
 
 namespace portico::filters::http::jwt {
 
-// Tokens whose signature has already verified under a public key, so that a client repeating an
-// RS/PS/ES/EdDSA token skips the signature check. One per worker thread (no locks); bounded,
-// least recently used first out; an entry never outlives the token's `exp`. Entries hold their
-// key, so a key of an old config snapshot cannot be mistaken for a new one at the same address.
+using TokenConstSharedPtr = std::shared_ptr<const Token>;
+
+// Tokens whose signature has verified, decoded, so that a client repeating its token skips the
+// base64url and JSON decoding and, for public-key algorithms, the signature check. One per worker
+// thread (no locks); bounded, least recently used first out; an entry never outlives the token's
+// `exp`. Only verified tokens get in, so a client sending made-up tokens cannot push out others',
+// and only on their second sighting (a "doorkeeper", as in TinyLFU): clients that use each token
+// once would otherwise pay for an entry and an eviction on every request and save nothing.
+// An HMAC signature is checked on every request all the same: a secret has no identity that
+// survives a reload, and recomputing the MAC costs less than a microsecond.
 class VerifiedTokenCache {
  public:
   static constexpr size_t kDefaultCapacity = 4096;
 
-  explicit VerifiedTokenCache(size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
+  struct Entry {
+    std::string raw;
+    TokenConstSharedPtr token;
+    // The public key the signature verified under; null for HMAC. Held, so that a key of an old
+    // config snapshot cannot be mistaken for a new one at the same address.
+    PublicKeySharedPtr verified_under;
+    std::optional<double> exp;  // the token's numeric `exp` claim
+  };
+
+  explicit VerifiedTokenCache(size_t capacity = kDefaultCapacity);
   VerifiedTokenCache(const VerifiedTokenCache&) = delete;
   VerifiedTokenCache& operator=(const VerifiedTokenCache&) = delete;
 
   // The calling worker's cache.
   static VerifiedTokenCache& forThisThread();
 
-  // Whether `token` verified under `key` and its `exp` (if any) is still ahead of `now`.
-  bool contains(const std::string& token, const EVP_PKEY* key, int64_t now);
-  // `exp`: the token's numeric exp claim, if it has one.
-  void insert(const std::string& token, PublicKeySharedPtr key, std::optional<double> exp);
+  // The entry for `raw`, made the most recently used; null when there is none or the token's
+  // `exp` is at or before `now`. Valid until the next insert.
+  Entry* find(const std::string& raw, int64_t now);
+  // Records a sighting of `raw`; true when it was seen recently before, so worth caching. A small
+  // table of hashes, where a newer token can take an older one's slot.
+  bool admit(std::string_view raw);
+  // Caches `token`, decoded from `raw`, replacing any entry for it.
+  void insert(const std::string& raw, TokenConstSharedPtr token, PublicKeySharedPtr verified_under);
 
   size_t size() const { return entries_.size(); }
 
  private:
-  struct Entry {
-    std::string token;
-    PublicKeySharedPtr key;
-    std::optional<double> exp;
-  };
   using List = std::list<Entry>;
 
   void erase(List::iterator entry);
 
   size_t capacity_;
-  List entries_;  // most recently used first
+  std::vector<uint64_t> sightings_;  // hashes of tokens seen once, by their low bits
+  List entries_;                     // most recently used first
   absl::flat_hash_map<absl::string_view, List::iterator> index_;
 };
 

