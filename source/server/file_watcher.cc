@@ -1,5 +1,7 @@
 #include "source/server/file_watcher.h"
 
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 #include "source/common/network/handle.h"
 
@@ -18,6 +20,10 @@ std::string nameOf(const std::string& path) {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
+
+// Kubernetes updates a mounted ConfigMap by pointing the folder's `..data` symlink at a new
+// directory: the file's own name (a symlink through `..data`) never changes.
+constexpr char kConfigMapDataLink[] = "..data";
 
 }  // namespace
 
@@ -52,7 +58,8 @@ absl::Status FileWatcher::start() {
 
 void FileWatcher::onEvent(uv_fs_event_t* handle, const char* filename, int, int status) {
   auto* self = static_cast<FileWatcher*>(handle->data);
-  if (status != 0 || filename == nullptr || self->name_ != filename) {
+  if (status != 0 || filename == nullptr ||
+      (self->name_ != filename && std::string_view(filename) != kConfigMapDataLink)) {
     return;
   }
   // Restarting the timer on every event coalesces a burst of writes into one reload.

@@ -12,7 +12,8 @@ namespace portico::server {
 
 // Calls `on_change` on the loop once a file has stopped changing for `settle_ms`. Watches the
 // file's folder rather than the file: editors and config managers replace a file by renaming a
-// new one over it, which ends a watch on the old inode.
+// new one over it, which ends a watch on the old inode. A Kubernetes ConfigMap volume's swap of
+// its `..data` link counts as a change too.
 class FileWatcher {
  public:
   FileWatcher(uv_loop_t* loop, std::string path, uint64_t settle_ms,

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -59,7 +60,9 @@ absl::StatusOr<ProcessLock> ProcessLock::acquire(const std::string& raw_prefix) 
       return status;
     }
   }
-  if (runningPid(prefix).ok()) {
+  // A pid file naming this very process was left by an earlier run that died uncleanly: in a
+  // restarted container the new run has the old one's pid (1) and the same prefix volume.
+  if (absl::StatusOr<pid_t> running = runningPid(prefix); running.ok() && *running != getpid()) {
     return absl::AlreadyExistsError(absl::StrCat("Portico is already running in ", prefix));
   }
   return ProcessLock(pidPath(prefix));

@@ -122,6 +122,32 @@ class FileWatchTest(GatewayTestCase):
         self.assertIn("reload refused", self.gateway.log_tail())
 
 
+class ConfigMapWatchTest(GatewayTestCase):
+    """Kubernetes updates a mounted ConfigMap by pointing the volume's `..data` link at a new
+    folder; kong.yml itself is a link through `..data` whose own path never changes."""
+
+    def publish(self, volume, version, config):
+        folder = os.path.join(volume, f"..v{version}")
+        os.mkdir(folder)
+        with open(os.path.join(folder, "kong.yml"), "w", encoding="utf-8") as f:
+            f.write(to_yaml(config))
+        staged = os.path.join(volume, "..data_tmp")
+        os.symlink(f"..v{version}", staged)
+        os.rename(staged, os.path.join(volume, "..data"))
+
+    def test_a_config_map_update_is_served(self):
+        volume = self.scratch_dir()
+        old = kong_config(service("e", self.echo.url, [route("old", ["/old"])]))
+        self.publish(volume, 1, old)
+        os.symlink("..data/kong.yml", os.path.join(volume, "kong.yml"))
+        gateway = self.start_gateway(old, conf={"declarative_config":
+                                                os.path.join(volume, "kong.yml")})
+        self.assertEqual(curl(gateway.url("/old")).status, 200)
+        self.publish(volume, 2, kong_config(service("e", self.echo.url, [route("new", ["/new"])])))
+        self.assertTrue(wait_until(lambda: curl(gateway.url("/new")).status == 200),
+                        "the ConfigMap update was not picked up")
+
+
 class ConfigCommandTest(GatewayTestCase):
     def write(self, name, text):
         path = os.path.join(self.scratch_dir(), name)
