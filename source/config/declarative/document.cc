@@ -68,11 +68,12 @@ nlohmann::json plainScalar(const std::string& text) {
 
 class YamlConverter {
  public:
-  explicit YamlConverter(std::map<std::string, int>& lines) : lines_(lines) {}
+  // `lines` null: no line tracking, and no pointers built.
+  explicit YamlConverter(std::map<std::string, int>* lines) : lines_(lines) {}
 
   nlohmann::json convert(const YAML::Node& node, const std::string& pointer) {
-    if (node.Mark().line >= 0) {
-      lines_.emplace(pointer, node.Mark().line + 1);
+    if (lines_ != nullptr && node.Mark().line >= 0) {
+      lines_->emplace(pointer, node.Mark().line + 1);
     }
     switch (node.Type()) {
       case YAML::NodeType::Scalar:
@@ -83,7 +84,7 @@ class YamlConverter {
       case YAML::NodeType::Sequence: {
         nlohmann::json array = nlohmann::json::array();
         for (size_t i = 0; i < node.size(); ++i) {
-          array.push_back(convert(node[i], absl::StrCat(pointer, "/", i)));
+          array.push_back(convert(node[i], childPointer(pointer, absl::StrCat(i))));
         }
         return array;
       }
@@ -97,6 +98,10 @@ class YamlConverter {
   }
 
  private:
+  std::string childPointer(const std::string& pointer, const std::string& token) const {
+    return lines_ != nullptr ? absl::StrCat(pointer, "/", token) : std::string();
+  }
+
   nlohmann::json convertMap(const YAML::Node& node, const std::string& pointer) {
     nlohmann::json object = nlohmann::json::object();
     std::vector<YAML::Node> merges;
@@ -106,7 +111,7 @@ class YamlConverter {
         merges.push_back(entry.second);
         continue;
       }
-      object[key] = convert(entry.second, absl::StrCat(pointer, "/", escapePointerToken(key)));
+      object[key] = convert(entry.second, childPointer(pointer, escapePointerToken(key)));
     }
     // YAML merge keys (`<<: *base`): explicit keys win over merged ones.
     for (const YAML::Node& merge : merges) {
@@ -133,14 +138,14 @@ class YamlConverter {
     return object;
   }
 
-  std::map<std::string, int>& lines_;
+  std::map<std::string, int>* lines_;
 };
 
-absl::StatusOr<Document> parseYaml(std::string_view text) {
+absl::StatusOr<Document> parseYaml(std::string_view text, LineTracking lines) {
   Document document;
   try {
     YAML::Node root = YAML::Load(std::string(text));
-    YamlConverter converter(document.lines);
+    YamlConverter converter(lines == LineTracking::kOn ? &document.lines : nullptr);
     document.tree = converter.convert(root, "");
   } catch (const YAML::Exception& e) {
     std::string reason = e.what();
@@ -188,21 +193,22 @@ int Document::lineOf(std::string pointer) const {
   }
 }
 
-absl::StatusOr<Document> parseDocument(std::string_view text, InputFormat format) {
+absl::StatusOr<Document> parseDocument(std::string_view text, InputFormat format,
+                                       LineTracking lines) {
   switch (format) {
     case InputFormat::Json:
       return parseJson(text);
     case InputFormat::Yaml:
-      return parseYaml(text);
+      return parseYaml(text, lines);
     case InputFormat::Auto: {
       absl::StatusOr<Document> json = parseJson(text);
       if (json.ok()) {
         return json;
       }
-      return parseYaml(text);
+      return parseYaml(text, lines);
     }
   }
-  return parseYaml(text);
+  return parseYaml(text, lines);
 }
 
 absl::StatusOr<InputFormat> formatForFile(std::string_view file) {

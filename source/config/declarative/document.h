@@ -26,9 +26,14 @@ struct Document {
   int lineOf(std::string pointer) const;
 };
 
+// Whether parseDocument records the source line of every node: only error reports need them, and
+// for a large file they cost as much as the parse.
+enum class LineTracking { kOn, kOff };
+
 // Parses `text`. The tree is always an object; anything else fails, like every parse error, with
 // Kong's message: "failed parsing declarative configuration: <reason>".
-absl::StatusOr<Document> parseDocument(std::string_view text, InputFormat format);
+absl::StatusOr<Document> parseDocument(std::string_view text, InputFormat format,
+                                       LineTracking lines = LineTracking::kOn);
 
 // The format Kong picks from a file name: `.json` JSON, `.yml`/`.yaml` YAML, else an error
 // "unknown file type: <name>. (Accepted types: json, yaml)".

@@ -149,18 +149,21 @@ class Flattener {
 
   void fillAutoFields(Item& item) {
     nlohmann::json& record = *item.record;
-    auto fill = [&record](const char* field, const nlohmann::json& value) {
-      if (!record.contains(field) || record[field].is_null()) {
-        record[field] = value;
+    // `make` runs only for a missing field: random values cost a CSPRNG call each.
+    auto fill = [&record](const char* field, auto make) {
+      auto it = record.find(field);
+      if (it == record.end() || it->is_null()) {
+        record[field] = make();
       }
     };
-    fill("id", randomUuid());
-    fill("created_at", now_);
+    const auto now = [this] { return now_; };
+    fill("id", randomUuid);
+    fill("created_at", now);
     if (item.type->name == "jwt_secrets") {
-      fill("key", randomAlphanumeric32());
-      fill("secret", randomAlphanumeric32());
+      fill("key", randomAlphanumeric32);
+      fill("secret", randomAlphanumeric32);
     } else {
-      fill("updated_at", now_);
+      fill("updated_at", now);
     }
     if (item.type->name == "ca_certificates") {
       fillCertDigest(record);
@@ -302,12 +305,14 @@ class Flattener {
     for (const auto& type : entityTypes()) {
       auto& out = result_.entities[type.name];
       for (int index : registered_[type.name]) {
-        nlohmann::json record = *items_[index].record;
-        for (const auto& child : type.children) {
-          record.erase(child.type);
+        // Field by field, leaving out nested children, which are emitted as entities of their
+        // own: copying the record whole would copy a service's routes with it.
+        nlohmann::json record = nlohmann::json::object();
+        for (const auto& [field, value] : items_[index].record->items()) {
+          if (field != "_comment" && field != "_ignore" && !isChild(type, field)) {
+            record.emplace(field, value);
+          }
         }
-        record.erase("_comment");
-        record.erase("_ignore");
         for (const auto& foreign_key : type.foreign_keys) {
           if (!record.contains(foreign_key.field)) {
             record[foreign_key.field] = nullptr;
@@ -316,6 +321,15 @@ class Flattener {
         out.push_back(std::move(record));
       }
     }
+  }
+
+  static bool isChild(const EntityType& type, const std::string& field) {
+    for (const auto& child : type.children) {
+      if (child.type == field) {
+        return true;
+      }
+    }
+    return false;
   }
 
   nlohmann::json& root_;

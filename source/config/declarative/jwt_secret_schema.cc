@@ -65,28 +65,36 @@ std::optional<std::string> checkJwksUri(const std::string& uri) {
   return filters::http::jwt::jwksUriError(uri);
 }
 
+std::vector<Field> buildJwtSecretFields(bool nested) {
+  return {
+      idField(),
+      timestampField("created_at"),
+      foreignField("consumer", nested, true),
+      Field{"key", stringCheck()},
+      Field{"secret", stringCheck()},
+      Field{"rsa_public_key", stringCheck()},
+      Field{"algorithm",
+            stringCheck({oneOf({"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256",
+                                "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"})}),
+            false, "HS256"},
+      tagsField(),
+      // Beyond Kong: the identity provider's keys by `kid`.
+      Field{"jwks", stringCheck({checkJwks})},
+      Field{"jwks_uri", stringCheck({checkJwksUri})},
+  };
+}
+
+// Built once per placement, not per credential.
+const std::vector<Field>& jwtSecretFields(const Placement& placement) {
+  static const std::vector<Field> top_level = buildJwtSecretFields(false);
+  static const std::vector<Field> nested = buildJwtSecretFields(true);
+  return placement.parent_key.empty() ? top_level : nested;
+}
+
 }  // namespace
 
 nlohmann::json validateJwtSecret(nlohmann::json& secret, const Placement& placement) {
-  nlohmann::json errors = checkFields(
-      secret,
-      {
-          idField(),
-          timestampField("created_at"),
-          foreignField("consumer", !placement.parent_key.empty(), true),
-          Field{"key", stringCheck()},
-          Field{"secret", stringCheck()},
-          Field{"rsa_public_key", stringCheck()},
-          Field{"algorithm",
-                stringCheck({oneOf({"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256",
-                                    "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA"})}),
-                false, "HS256"},
-          tagsField(),
-          // Beyond Kong: the identity provider's keys by `kid`.
-          Field{"jwks", stringCheck({checkJwks})},
-          Field{"jwks_uri", stringCheck({checkJwksUri})},
-      },
-      placement.child_keys);
+  nlohmann::json errors = checkFields(secret, jwtSecretFields(placement), placement.child_keys);
   const bool has_jwks = isSet(secret, "jwks") || isSet(secret, "jwks_uri");
   if (isSet(secret, "jwks") && isSet(secret, "jwks_uri") && !errors.contains("jwks") &&
       !errors.contains("jwks_uri")) {

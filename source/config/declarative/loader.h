@@ -41,6 +41,8 @@ struct LoadResult {
 // ids; `config_hash` is the md5 of `text`, or 32 zeros when the config holds no entity.
 // `source_name` names the text in error lines (e.g. the file name).
 LoadResult load(std::string_view text, InputFormat format, std::string_view source_name);
+// load() for a JSON text the caller has already parsed into `tree` (a JSON object).
+LoadResult loadParsed(nlohmann::json tree, std::string_view text, std::string_view source_name);
 
 // Reads `path` and loads it with the format its extension selects.
 LoadResult loadFile(const std::string& path);

@@ -108,7 +108,7 @@ ValueCheck endpointsCheck() {
       true);
 }
 
-std::vector<Field> routeFields(const Placement& placement) {
+std::vector<Field> buildRouteFields(bool nested) {
   nlohmann::json default_protocols = {"http", "https"};
   return {
       idField(),
@@ -131,8 +131,15 @@ std::vector<Field> routeFields(const Placement& placement) {
       Field{"sources", endpointsCheck()},
       Field{"destinations", endpointsCheck()},
       tagsField(),
-      foreignField("service", !placement.parent_key.empty()),
+      foreignField("service", nested),
   };
+}
+
+// Built once per placement: building the checks for every route took 5% of loading 10,000.
+const std::vector<Field>& routeFields(const Placement& placement) {
+  static const std::vector<Field> top_level = buildRouteFields(false);
+  static const std::vector<Field> nested = buildRouteFields(true);
+  return placement.parent_key.empty() ? top_level : nested;
 }
 
 bool contains(const nlohmann::json& list, const char* item) {

@@ -24,8 +24,7 @@ StringRule pathRule() {
   };
 }
 
-std::vector<Field> serviceFields(const Placement& placement) {
-  bool nested = !placement.parent_key.empty();
+std::vector<Field> buildServiceFields(bool nested) {
   Field protocol{"protocol", stringCheck({oneOf(allProtocols())}), true, "http"};
   Field host{"host", stringCheck({hostRule()}), true};
   Field port{"port", integerCheck({{0, 65535}}), true, 80};
@@ -50,6 +49,13 @@ std::vector<Field> serviceFields(const Placement& placement) {
       Field{"ca_certificates", arrayCheck(uuidCheck())},
       enabled,
   };
+}
+
+// Built once per placement, not per service.
+const std::vector<Field>& serviceFields(const Placement& placement) {
+  static const std::vector<Field> top_level = buildServiceFields(false);
+  static const std::vector<Field> nested = buildServiceFields(true);
+  return placement.parent_key.empty() ? top_level : nested;
 }
 
 // kong/db/schema/entities/services.lua `entity_checks`: fields that only make sense for some

@@ -53,6 +53,16 @@ TEST(DocumentTest, RemembersSourceLines) {
   EXPECT_EQ(document->lineOf("/services/0"), 3);
 }
 
+TEST(DocumentTest, WithoutLineTrackingTheTreeIsTheSameAndHasNoLines) {
+  const char* text = "services:\n- name: a\n  routes:\n  - paths: [/x]\n";
+  auto tracked = parseDocument(text, InputFormat::Yaml);
+  auto untracked = parseDocument(text, InputFormat::Yaml, LineTracking::kOff);
+  ASSERT_TRUE(tracked.ok() && untracked.ok());
+  EXPECT_EQ(untracked->tree, tracked->tree);
+  EXPECT_FALSE(tracked->lines.empty());
+  EXPECT_TRUE(untracked->lines.empty());
+}
+
 TEST(DocumentTest, NonObjectsAreRejected) {
   for (auto format : {InputFormat::Yaml, InputFormat::Auto}) {
     auto document = parseDocument("bobby tables", format);
