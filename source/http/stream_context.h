@@ -25,6 +25,8 @@ struct StreamContext {
   bool trusted_client = false;
   uint16_t listener_port = 0;
   std::string scheme = "http";
+  // The TLS SNI the client sent; empty over plain HTTP or without SNI.
+  std::string sni;
   std::string raw_path;    // the request-target's path, not normalised (X-Forwarded-Path)
   std::string raw_query;   // after '?', verbatim
   bool has_query = false;  // the target had a '?', even with nothing after it

@@ -9,6 +9,8 @@
 #include "source/common/http/serializer.h"
 #include "source/server/access_log.h"
 #include "source/server/http_connection.h"
+#include "source/server/stats/stream_sample.h"
+#include "source/server/stats/worker_stats.h"
 
 namespace portico::server {
 namespace {
@@ -38,6 +40,7 @@ ActiveStream::ActiveStream(HttpConnection& connection, http::MessageHead request
                            http::StreamContext context)
     : connection_(connection), request_(std::move(request)), context_(std::move(context)) {
   head_request_ = request_.method == "HEAD";
+  request_head_bytes_ = stats::requestHeadBytes(request_);
 }
 
 ActiveStream::~ActiveStream() {
@@ -87,6 +90,7 @@ void ActiveStream::route() {
   info.path = context_.raw_path;
   info.listener_port = context_.listener_port;
   info.scheme = context_.scheme;
+  info.sni = context_.sni;
   context_.match = context_.snapshot->router().match(info);
   if (!context_.match) {
     sendLocalReply(404, "no Route matched with those values", {});
@@ -95,7 +99,24 @@ void ActiveStream::route() {
   if (context_.match->service != nullptr) {
     context_.service = context_.snapshot->service(context_.match->service->id());
   }
+  if (std::optional<HttpsRedirect> redirect =
+          httpsRedirectFor(*context_.match->route, context_.scheme, context_.trusted_client,
+                           request_.headers, request_.target)) {
+    sendHttpsRedirect(*redirect);
+    return;
+  }
   runRequestHeaders();
+}
+
+void ActiveStream::sendHttpsRedirect(const HttpsRedirect& redirect) {
+  if (redirect.location.empty()) {
+    upgrade_to_tls_ = true;
+    sendLocalReply(426, "Please use HTTPS protocol", {});
+    return;
+  }
+  http::HeaderMap headers;
+  headers.set("Location", redirect.location);
+  sendResponse(redirect.status, std::move(headers), "");
 }
 
 void ActiveStream::runRequestHeaders() {
@@ -302,6 +323,9 @@ void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
   }
   response_started_ = true;
   removeHopByHop(head.headers);
+  if (upgrade_to_tls_) {
+    head.headers.set("Upgrade", "TLS/1.2, HTTP/1.1");
+  }
   for (auto it = filters_.rbegin(); it != filters_.rend(); ++it) {
     (*it)->onResponseHeaders(head);
   }
@@ -323,7 +347,11 @@ void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
   // A request whose body is still arriving ends the connection unless the rest can be drained.
   close_connection_ = close_connection_ || !request_.keep_alive || close_delimited_response_ ||
                       connection_.draining();
-  overrides.set("Connection", close_connection_ ? "close" : "keep-alive");
+  if (upgrade_to_tls_) {
+    overrides.set("Connection", close_connection_ ? "close, Upgrade" : "keep-alive, Upgrade");
+  } else {
+    overrides.set("Connection", close_connection_ ? "close" : "keep-alive");
+  }
   response_status_ = head.status;
   if (corked_) {
     // Serialized straight into the corked bytes, with room for a small body after the head.
@@ -430,6 +458,11 @@ void ActiveStream::finishResponse() {
   corkDownstream(false);  // the bytes must leave before the connection moves to the next request
   if (AccessLogWriter* log = connection_.accessLog()) {
     log->log(request_, context_, response_status_, response_bytes_, now());
+  }
+  if (stats::WorkerStats* stats = stats::WorkerStats::current()) {
+    stats->record(stats::streamSample(context_, response_status_,
+                                      request_head_bytes_ + request_body_bytes_, response_bytes_,
+                                      now()));
   }
   connection_.onResponseComplete(*this);
 }

@@ -11,6 +11,7 @@
 #include "source/common/http/serializer.h"
 #include "source/http/filter.h"
 #include "source/http/stream_context.h"
+#include "source/server/https_redirect.h"
 
 namespace portico::server {
 
@@ -55,6 +56,8 @@ class ActiveStream : public http::StreamCallbacks {
 
  private:
   void route();
+  // Kong's answer to an https-only route reached over plain HTTP (426, or a redirect).
+  void sendHttpsRedirect(const HttpsRedirect& redirect);
   void buildFilterChain();
   void runRequestHeaders();
   void runRequestBody(std::string chunk, bool end_stream);
@@ -87,6 +90,7 @@ class ActiveStream : public http::StreamCallbacks {
   bool pending_body_end_ = false;
   http::HttpFilter* body_taker_ = nullptr;  // see takeRequestBody
   uint64_t request_body_bytes_ = 0;
+  uint64_t request_head_bytes_ = 0;  // as received, before filters edit the headers
   uint64_t response_bytes_ = 0;
   int response_status_ = 0;
   bool corked_ = false;
@@ -97,6 +101,8 @@ class ActiveStream : public http::StreamCallbacks {
   bool chunked_response_ = false;
   bool close_delimited_response_ = false;
   bool close_connection_ = false;
+  // The 426 asks the client to upgrade: `Connection: …, Upgrade` and `Upgrade: TLS/1.2, HTTP/1.1`.
+  bool upgrade_to_tls_ = false;
   bool head_request_ = false;
   bool sent_continue_ = false;
   bool completed_ = false;

@@ -23,7 +23,8 @@ Settings defaults() {
   return {
       {"prefix", "/usr/local/portico"},
       {"database", "off"},
-      {"proxy_listen", "0.0.0.0:8000 reuseport backlog=16384"},
+      {"proxy_listen",
+       "0.0.0.0:8000 reuseport backlog=16384, 0.0.0.0:8443 http2 ssl reuseport backlog=16384"},
       {"admin_listen", "127.0.0.1:8001 reuseport backlog=16384"},
       {"status_listen", "off"},
       {"nginx_worker_processes", "auto"},
@@ -54,6 +55,8 @@ Settings defaults() {
       {"cluster_ca_cert", ""},
       {"cluster_plaintext", "off"},
       {"declarative_config_watch", "on"},
+      {"ssl_cert", ""},
+      {"ssl_cert_key", ""},
   };
 }
 
@@ -160,6 +163,8 @@ absl::Status parseListeners(const std::string& key, const std::string& value,
     for (size_t i = 1; i < words.size(); ++i) {
       if (words[i] == "ssl") {
         listener->set_ssl(true);
+      } else if (words[i] == "http2") {
+        listener->set_http2(true);
       }
     }
   }
@@ -263,6 +268,20 @@ absl::StatusOr<config::v1::Bootstrap> loadBootstrap(const std::string& conf_path
   bootstrap.set_cluster_ca_cert(settings["cluster_ca_cert"]);
   bootstrap.set_cluster_plaintext(parseFlag(settings["cluster_plaintext"]));
   bootstrap.set_watch_declarative_config(parseFlag(settings["declarative_config_watch"]));
+  splitTokens(settings["ssl_cert"], bootstrap.mutable_ssl_cert());
+  splitTokens(settings["ssl_cert_key"], bootstrap.mutable_ssl_cert_key());
+  // kong/conf_loader's checks and wording.
+  if (bootstrap.ssl_cert_size() > 0 && bootstrap.ssl_cert_key_size() == 0) {
+    return absl::InvalidArgumentError("ssl_cert_key must be specified");
+  }
+  if (bootstrap.ssl_cert_key_size() > 0 && bootstrap.ssl_cert_size() == 0) {
+    return absl::InvalidArgumentError("ssl_cert must be specified");
+  }
+  if (bootstrap.ssl_cert_size() != bootstrap.ssl_cert_key_size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ssl_cert was specified ", bootstrap.ssl_cert_size(),
+        " times while ssl_cert_key was specified ", bootstrap.ssl_cert_key_size(), " times"));
+  }
   if (role != "traditional" && !bootstrap.cluster_plaintext() &&
       (bootstrap.cluster_cert().empty() || bootstrap.cluster_cert_key().empty())) {
     return absl::InvalidArgumentError(

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "source/common/http/error_body.h"
 #include "source/common/http/status.h"
+#include "source/common/tls/server_context.h"
 #include "source/filters/http/proxy/proxy_filter.h"
 #include "source/server/active_stream.h"
 #include "source/server/real_ip.h"
@@ -36,13 +37,26 @@ std::string_view gatewayErrorMessage(int status) {
 }  // namespace
 
 HttpConnection::HttpConnection(Worker& worker, network::ConnectionPtr connection,
-                               uint16_t listener_port)
+                               uint16_t listener_port, SSL_CTX* tls_context)
     : worker_(worker),
       connection_(std::move(connection)),
       parser_(http::Parser::Type::kRequest, this, parserLimits(worker.settings())),
       listener_port_(listener_port) {
   connection_->setCallbacks(this);
+  // The header timeout covers the handshake too.
   worker_.timeouts().header.schedule(*this);
+  if (tls_context != nullptr) {
+    if (SSL* ssl = connection_->startServerTls(tls_context)) {
+      handshake_snapshot_ = worker_.snapshot();
+      tls::attachSelector(ssl, &handshake_snapshot_->serverCertificates());
+    }
+  }
+}
+
+void HttpConnection::onConnected() {
+  // Renegotiation is off, so no later ClientHello reads the selector: the snapshot may go.
+  handshake_snapshot_.reset();
+  sni_ = std::string(connection_->tlsServerName());
 }
 
 HttpConnection::~HttpConnection() = default;
@@ -140,6 +154,10 @@ void HttpConnection::onHead(http::MessageHead& head) {
   context.trusted_client = !worker_.settings().trusted_ips.empty() &&
                            worker_.settings().trusted_ips.contains(connection_->peerAddress());
   context.listener_port = listener_port_;
+  if (connection_->tls()) {
+    context.scheme = "https";
+    context.sni = sni_;
+  }
   context.start_ms = uv_now(loop());
   if (head.hasRequestBody()) {
     worker_.timeouts().body.schedule(*this);

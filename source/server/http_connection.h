@@ -8,6 +8,7 @@
 #include "source/common/network/connection.h"
 #include "source/common/network/timeout_list.h"
 #include "source/http/filter.h"
+#include "source/server/snapshot.h"
 
 namespace portico::server {
 
@@ -21,7 +22,10 @@ class HttpConnection : public network::ConnectionCallbacks,
                        public http::Parser::Callbacks,
                        public network::TimeoutEntry {
  public:
-  HttpConnection(Worker& worker, network::ConnectionPtr connection, uint16_t listener_port);
+  // With `tls_context` the connection begins with a server-side TLS handshake, presenting the
+  // certificate the current snapshot selects for the client's SNI.
+  HttpConnection(Worker& worker, network::ConnectionPtr connection, uint16_t listener_port,
+                 SSL_CTX* tls_context = nullptr);
   ~HttpConnection() override;
 
   uv_loop_t* loop();
@@ -37,6 +41,7 @@ class HttpConnection : public network::ConnectionCallbacks,
   void drain();
 
   // network::ConnectionCallbacks
+  void onConnected() override;
   void onData(const char* data, size_t length) override;
   void onClose(network::CloseReason reason, const std::string& detail) override;
   void onWriteDrained() override;
@@ -58,6 +63,9 @@ class HttpConnection : public network::ConnectionCallbacks,
   network::ConnectionPtr connection_;
   http::Parser parser_;
   uint16_t listener_port_;
+  // Held from accept to the end of the TLS handshake: its certificates serve the ClientHello.
+  std::shared_ptr<const Snapshot> handshake_snapshot_;
+  std::string sni_;
   std::unique_ptr<ActiveStream> stream_;
   std::string pending_input_;  // bytes after a complete request, parsed once it is answered
   bool parser_paused_ = false;

@@ -10,6 +10,8 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "source/common/log/logger.h"
 #include "source/common/network/handle.h"
 #include "source/config/declarative/ids.h"
@@ -19,6 +21,11 @@
 #include "source/server/file_watcher.h"
 #include "source/server/listen_socket.h"
 #include "source/server/process_lock.h"
+#include "source/server/server_tls.h"
+#include "source/server/stats/cluster_gauges.h"
+#include "source/server/stats/counter_family.h"
+#include "source/server/stats/metrics_page.h"
+#include "source/server/stats/readiness.h"
 #include "source/upstream/url_fetcher.h"
 #include "source/xds/server/discovery_server.h"
 #include "source/xds/server/grpc_log.h"
@@ -108,7 +115,14 @@ absl::Status Server::start() {
   main_fetcher_ = upstream::makeUrlFetcher(*main_upstreams_, options.trusted_ca_pem);
   options.main_loop = &loop_;
   options.fetcher = &main_fetcher_;
+  absl::StatusOr<ServerTls> tls = makeServerTls(bootstrap_);
+  if (!tls.ok()) {
+    return tls.status();
+  }
+  tls_accept_context_ = std::move(tls->accept_context);
+  options.default_server_context = std::move(tls->default_certificate);
   config_ = std::make_unique<ConfigManager>(std::move(options), [this](SnapshotConstSharedPtr s) {
+    config_loaded_at_ = absl::ToUnixSeconds(absl::Now());
     for (auto& worker : workers_) {
       worker->postSnapshot(s);
     }
@@ -208,10 +222,9 @@ absl::Status Server::openListeners() {
   const uint32_t worker_count = bootstrap_.workers() > 0 ? bootstrap_.workers() : 1;
   std::vector<std::vector<ListenSocket>> per_worker(worker_count);
   for (const config::v1::Listener& listener : bootstrap_.proxy_listen()) {
-    if (listener.ssl()) {
-      log::warn(absl::StrCat("proxy_listen ", listener.address(), ":", listener.port(),
-                             " ssl: TLS termination is not available yet; listener skipped"));
-      continue;
+    if (listener.http2()) {
+      log::notice(absl::StrCat("proxy_listen ", listener.address(), ":", listener.port(),
+                               ": http2 is not supported, the listener speaks HTTP/1.1"));
     }
     for (uint32_t i = 0; i < worker_count; ++i) {
       absl::StatusOr<int> fd =
@@ -219,7 +232,8 @@ absl::Status Server::openListeners() {
       if (!fd.ok()) {
         return fd.status();
       }
-      per_worker[i].push_back({*fd, static_cast<uint16_t>(listener.port())});
+      per_worker[i].push_back({*fd, static_cast<uint16_t>(listener.port()),
+                               listener.ssl() ? tls_accept_context_ : nullptr});
     }
   }
   process_.pid = getpid();
@@ -230,6 +244,8 @@ absl::Status Server::openListeners() {
   process_.connections_active = [this] { return sumOverWorkers(&Worker::activeConnections); };
   process_.connections_accepted = [this] { return sumOverWorkers(&Worker::acceptedConnections); };
   process_.total_requests = [this] { return sumOverWorkers(&Worker::totalRequests); };
+  process_.metrics = [this] { return metricsText(); };
+  process_.unready_reason = [this] { return unreadyReason(); };
   admin_api_ = std::make_unique<admin::AdminApi>(
       *config_, process_, [this](std::shared_ptr<const config::v1::DeclarativeConfig> config) {
         return config_->apply(std::move(config));
@@ -245,12 +261,60 @@ absl::Status Server::openListeners() {
     }
     admin_listeners_.push_back(std::make_unique<admin::AdminListener>(&loop_, *fd, *admin_api_));
   }
+  status_api_ =
+      std::make_unique<admin::AdminApi>(*config_, process_, nullptr, admin::ApiSurface::kStatus);
+  for (const config::v1::Listener& listener : bootstrap_.status_listen()) {
+    if (listener.ssl()) {
+      continue;
+    }
+    absl::StatusOr<int> fd =
+        openListenSocket(listener.address(), static_cast<uint16_t>(listener.port()), false);
+    if (!fd.ok()) {
+      return fd.status();
+    }
+    admin_listeners_.push_back(std::make_unique<admin::AdminListener>(&loop_, *fd, *status_api_));
+  }
   for (uint32_t i = 0; i < worker_count; ++i) {
     workers_.push_back(std::make_unique<Worker>(static_cast<int>(i), settings_,
                                                 std::move(per_worker[i]), config_->current()));
     workers_.back()->start();
   }
   return absl::OkStatus();
+}
+
+std::string Server::metricsText() const {
+  stats::Aggregate aggregate;
+  for (const auto& worker : workers_) {
+    worker->stats().collectInto(aggregate);
+  }
+  stats::collectUnboundCounts(aggregate);
+  stats::ProcessGauges gauges;
+  gauges.node_id = process_.node_id;
+  gauges.version = kProductVersion;
+  gauges.connections_accepted = sumOverWorkers(&Worker::acceptedConnections);
+  gauges.connections_active = sumOverWorkers(&Worker::activeConnections);
+  gauges.total_requests = sumOverWorkers(&Worker::totalRequests);
+  gauges.config_hash = config_->hash();
+  gauges.config_version = config_->current()->version();
+  gauges.config_loaded_at = config_loaded_at_;
+  if (data_plane_ != nullptr) {
+    gauges.control_plane_connected = data_plane_->client().connected();
+  }
+  if (discovery_ != nullptr) {
+    gauges.data_planes = stats::dataPlaneGauges(discovery_->dataPlanesJson());
+  }
+  return stats::renderMetricsPage(aggregate, gauges);
+}
+
+std::string Server::unreadyReason() const {
+  stats::ReadinessInputs inputs;
+  inputs.control_plane = bootstrap_.role() == "control_plane";
+  inputs.config_hash = config_->hash();
+  inputs.workers = workers_.size();
+  for (const auto& worker : workers_) {
+    inputs.workers_running += worker->stats().running() ? 1 : 0;
+  }
+  return stats::unreadyReason(inputs);
 }
 
 absl::Status Server::startHybrid() {

@@ -42,6 +42,9 @@ class Server {
   void beginShutdown();
   void checkShutdown();
   std::string pidFile() const;
+  // GET /metrics and GET /status/ready (admin and status listeners).
+  std::string metricsText() const;
+  std::string unreadyReason() const;
   // A Worker counter (e.g. &Worker::totalRequests) added up over every worker.
   template <class Counter>
   uint64_t sumOverWorkers(Counter counter) const;
@@ -56,9 +59,14 @@ class Server {
   std::unique_ptr<DataPlane> data_plane_;
   std::unique_ptr<xds::server::DiscoveryServer> discovery_;
   std::unique_ptr<FileWatcher> file_watcher_;
+  // What `ssl` proxy listeners accept with (null without any); see server_tls.h.
+  std::shared_ptr<SSL_CTX> tls_accept_context_;
   std::vector<std::unique_ptr<Worker>> workers_;
   admin::ProcessInfo process_;
   std::unique_ptr<admin::AdminApi> admin_api_;
+  // status_listen's read-only API; its listeners sit in admin_listeners_.
+  std::unique_ptr<admin::AdminApi> status_api_;
+  int64_t config_loaded_at_ = 0;  // unix seconds of the last config applied
   std::vector<std::unique_ptr<admin::AdminListener>> admin_listeners_;
   std::vector<uv_signal_t*> signals_;
   uv_timer_t* shutdown_timer_ = nullptr;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "source/config/plugin_schema.h"
+#include "source/server/server_certificates.h"
 
 namespace portico::server {
 namespace {
@@ -213,6 +214,12 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::build(
                            plugin.consumer_id(), std::move(entry));
   }
   snapshot->plugins_.finalize();
+  absl::StatusOr<std::unique_ptr<const tls::CertificateSelector>> server_certificates =
+      compileServerCertificates(*snapshot->config_, options.default_server_context);
+  if (!server_certificates.ok()) {
+    return server_certificates.status();
+  }
+  snapshot->server_certificates_ = std::move(*server_certificates);
   absl::StatusOr<std::unique_ptr<const router::Router>> router =
       router::Router::create(snapshot->config_);
   if (!router.ok()) {

@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "portico/config/v1/declarative.pb.h"
+#include "source/common/tls/certificate_selector.h"
 #include "source/common/tls/client_context.h"
 #include "source/http/filter_factory.h"
 #include "source/router/router.h"
@@ -64,6 +65,9 @@ struct SnapshotOptions {
   // See http::FilterFactoryContext; nullptr when only validating.
   uv_loop_t* main_loop = nullptr;
   const upstream::HttpFetcher* fetcher = nullptr;
+  // The certificate TLS clients get when no sni matches (kong.conf's ssl_cert, or self-signed);
+  // null without TLS listeners.
+  std::shared_ptr<SSL_CTX> default_server_context;
 };
 
 // An immutable, compiled configuration. Workers hold it through shared_ptr; a stream keeps the
@@ -78,6 +82,8 @@ class Snapshot {
   const router::Router& router() const { return *router_; }
   const ServiceRuntime* service(const std::string& id) const;
   const PluginIndex& plugins() const { return plugins_; }
+  // The certificates TLS listeners present, by SNI.
+  const tls::CertificateSelector& serverCertificates() const { return *server_certificates_; }
   uint64_t version() const { return version_; }
 
  private:
@@ -87,6 +93,7 @@ class Snapshot {
   std::unique_ptr<const router::Router> router_;
   absl::flat_hash_map<std::string, ServiceRuntime> services_;
   PluginIndex plugins_;
+  std::unique_ptr<const tls::CertificateSelector> server_certificates_;
   uint64_t version_ = 0;
 };
 

@@ -72,7 +72,8 @@ void Worker::run() {
   });
   uv_unref(reinterpret_cast<uv_handle_t*>(cleanup_));
   for (const ListenSocket& socket : sockets_) {
-    auto listener = std::make_unique<Listener>(Listener{this, new uv_tcp_t, socket.port});
+    auto listener = std::make_unique<Listener>(
+        Listener{this, new uv_tcp_t, socket.port, socket.tls_context.get()});
     uv_tcp_init(&loop_, listener->handle);
     uv_tcp_open(listener->handle, socket.fd);
     listener->handle->data = listener.get();
@@ -85,6 +86,8 @@ void Worker::run() {
               });
     listeners_.push_back(std::move(listener));
   }
+  stats_.bindToThisThread();
+  stats_.markRunning();
   uv_run(&loop_, UV_RUN_DEFAULT);
   {
     std::lock_guard<std::mutex> lock(mailbox_mutex_);
@@ -122,7 +125,8 @@ void Worker::onAccept(Listener& listener) {
     if (connection == nullptr) {
       return;
     }
-    auto http = std::make_unique<HttpConnection>(*this, std::move(connection), listener.port);
+    auto http = std::make_unique<HttpConnection>(*this, std::move(connection), listener.port,
+                                                 listener.tls_context);
     HttpConnection* raw = http.get();
     connections_.emplace(raw, std::move(http));
     connection_count_.fetch_add(1, std::memory_order_relaxed);

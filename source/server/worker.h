@@ -1,5 +1,6 @@
 #pragma once
 
+#include <openssl/ssl.h>
 #include <uv.h>
 
 #include <atomic>
@@ -16,6 +17,7 @@
 #include "source/server/access_log.h"
 #include "source/server/proxy_settings.h"
 #include "source/server/snapshot.h"
+#include "source/server/stats/worker_stats.h"
 #include "source/upstream/upstreams.h"
 
 namespace portico::server {
@@ -27,6 +29,8 @@ class HttpConnection;
 struct ListenSocket {
   int fd = -1;
   uint16_t port = 0;
+  // Set for `ssl` listeners: the context connections accept TLS with (tls::makeAcceptContext).
+  std::shared_ptr<SSL_CTX> tls_context;
 };
 
 // One event-loop thread: its listeners, its connections, its upstream pools. Shares nothing with
@@ -52,6 +56,8 @@ class Worker {
   uint64_t totalRequests() const { return requests_total_.load(std::memory_order_relaxed); }
   // Worker thread only.
   void countRequest() { requests_total_.fetch_add(1, std::memory_order_relaxed); }
+  // Written by this worker's thread only; the main thread reads it for /metrics and readiness.
+  const stats::WorkerStats& stats() const { return stats_; }
 
   // Worker thread only.
   uv_loop_t* loop() { return &loop_; }
@@ -79,6 +85,7 @@ class Worker {
     Worker* worker;
     uv_tcp_t* handle;
     uint16_t port;
+    SSL_CTX* tls_context;
   };
 
   void run();
@@ -112,6 +119,7 @@ class Worker {
   std::atomic<size_t> connection_count_{0};
   std::atomic<uint64_t> accepted_total_{0};
   std::atomic<uint64_t> requests_total_{0};
+  stats::WorkerStats stats_;
   std::vector<std::unique_ptr<ActiveStream>> deferred_streams_;
   std::vector<std::unique_ptr<HttpConnection>> deferred_connections_;
   bool draining_ = false;

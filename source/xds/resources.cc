@@ -52,6 +52,7 @@ const std::vector<Kind>& kinds() {
   static const auto* all = new std::vector<Kind>{
       kind(&DeclarativeConfig::mutable_ca_certificates, &DeclarativeConfig::ca_certificates),
       kind(&DeclarativeConfig::mutable_certificates, &DeclarativeConfig::certificates),
+      kind(&DeclarativeConfig::mutable_snis, &DeclarativeConfig::snis),
       kind(&DeclarativeConfig::mutable_services, &DeclarativeConfig::services),
       kind(&DeclarativeConfig::mutable_consumers, &DeclarativeConfig::consumers),
       kind(&DeclarativeConfig::mutable_jwt_secrets, &DeclarativeConfig::jwt_secrets),
@@ -119,6 +120,11 @@ absl::Status checkReferences(const DeclarativeConfig& config) {
   const auto consumers = idsOf(config.consumers());
   const auto certificates = idsOf(config.certificates());
   const auto ca_certificates = idsOf(config.ca_certificates());
+  for (const auto& sni : config.snis()) {
+    if (!certificates.contains(sni.certificate_id())) {
+      return missing("certificate", sni.certificate_id(), "sni", sni.id());
+    }
+  }
   for (const auto& service : config.services()) {
     if (service.has_client_certificate_id() &&
         !certificates.contains(service.client_certificate_id())) {

@@ -48,3 +48,39 @@ def make_tls_files(directory):
              "-set_serial", "0x" + os.urandom(8).hex(), "-days", "30", "-extfile", extensions,
              "-out", files.server_pem)
     return files
+
+
+@dataclass
+class IssuedCertificate:
+    cert_pem: str   # path of the certificate
+    key_pem: str    # path of its private key
+    serial: int
+
+    def cert_text(self):
+        with open(self.cert_pem, encoding="ascii") as f:
+            return f.read()
+
+    def key_text(self):
+        with open(self.key_pem, encoding="ascii") as f:
+            return f.read()
+
+
+def issue_certificate(files, directory, stem, names, key_type="ec"):
+    """A server certificate for DNS `names`, signed by the CA of `files` (make_tls_files in the
+    same `directory`), with an RSA 2048 ("rsa") or ECDSA P-256 ("ec") key."""
+    key = os.path.join(directory, stem + ".key")
+    cert = os.path.join(directory, stem + ".pem")
+    csr = os.path.join(directory, stem + ".csr")
+    extensions = os.path.join(directory, stem + ".ext")
+    key_args = (["-newkey", "rsa:2048"] if key_type == "rsa"
+                else ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"])
+    _openssl("req", "-new", *key_args, "-nodes", "-subj", "/CN=" + names[0], "-keyout", key,
+             "-out", csr)
+    with open(extensions, "w", encoding="ascii") as f:
+        f.write("subjectAltName=" + ",".join("DNS:" + name for name in names)
+                + "\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n")
+    serial = int.from_bytes(os.urandom(8), "big") | 1
+    _openssl("x509", "-req", "-in", csr, "-CA", files.ca_pem,
+             "-CAkey", os.path.join(directory, "ca.key"), "-set_serial", str(serial),
+             "-days", "30", "-extfile", extensions, "-out", cert)
+    return IssuedCertificate(cert, key, serial)

@@ -35,6 +35,31 @@ TEST(ConfLoaderTest, ReadsKongConfKeys) {
   EXPECT_EQ(bootstrap->prefix(), "/tmp/p");
 }
 
+TEST(ConfLoaderTest, KongsDefaultProxyListenAddsATlsListener) {
+  absl::StatusOr<config::v1::Bootstrap> bootstrap = loadBootstrap("", {});
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  ASSERT_EQ(bootstrap->proxy_listen_size(), 2);
+  EXPECT_EQ(bootstrap->proxy_listen(1).port(), 8443u);
+  EXPECT_TRUE(bootstrap->proxy_listen(1).ssl());
+  EXPECT_TRUE(bootstrap->proxy_listen(1).http2());
+  EXPECT_FALSE(bootstrap->proxy_listen(0).ssl());
+}
+
+TEST(ConfLoaderTest, SslCertAndKeyPairByPosition) {
+  absl::StatusOr<config::v1::Bootstrap> bootstrap = loadBootstrap(
+      writeConf("ssl_cert = /a/rsa.crt, /a/ecdsa.crt\nssl_cert_key = /a/rsa.key, /a/ecdsa.key\n"),
+      {});
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  ASSERT_EQ(bootstrap->ssl_cert_size(), 2);
+  EXPECT_EQ(bootstrap->ssl_cert(1), "/a/ecdsa.crt");
+  EXPECT_EQ(bootstrap->ssl_cert_key(1), "/a/ecdsa.key");
+  EXPECT_EQ(loadBootstrap(writeConf("ssl_cert = /a/rsa.crt\n"), {}).status().message(),
+            "ssl_cert_key must be specified");
+  EXPECT_EQ(
+      loadBootstrap(writeConf("ssl_cert = /a, /b\nssl_cert_key = /k\n"), {}).status().message(),
+      "ssl_cert was specified 2 times while ssl_cert_key was specified 1 times");
+}
+
 TEST(ConfLoaderTest, EnvironmentOverridesFilePorticoPrefixWins) {
   const std::string path = writeConf("nginx_worker_processes = 3\n");
   absl::StatusOr<config::v1::Bootstrap> bootstrap =

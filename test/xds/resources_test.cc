@@ -11,6 +11,11 @@ using config::v1::DeclarativeConfig;
 DeclarativeConfig sample() {
   DeclarativeConfig config;
   config.add_ca_certificates()->set_id("ca-1");
+  config.add_certificates()->set_id("cert-1");
+  auto* sni = config.add_snis();
+  sni->set_id("sni-1");
+  sni->set_name("api.example.com");
+  sni->set_certificate_id("cert-1");
   auto* service = config.add_services();
   service->set_id("svc-1");
   service->mutable_ca_certificate_ids()->add_values("ca-1");
@@ -40,7 +45,8 @@ TEST(XdsResourcesTest, TypesComeInDependencyOrder) {
   EXPECT_LT(position("Service"), position("Route"));
   EXPECT_LT(position("Consumer"), position("JwtCredential"));
   EXPECT_LT(position("Route"), position("PluginInstance"));
-  EXPECT_EQ(types.size(), 7u);
+  EXPECT_LT(position("Certificate"), position("Sni"));
+  EXPECT_EQ(types.size(), 8u);
 }
 
 TEST(XdsResourcesTest, EveryEntitySurvivesTheRoundTrip) {
@@ -54,6 +60,12 @@ TEST(XdsResourcesTest, EveryEntitySurvivesTheRoundTrip) {
   }
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(original, rebuilt));
   EXPECT_TRUE(checkReferences(rebuilt).ok());
+}
+
+TEST(XdsResourcesTest, AnSniWithoutItsCertificateIsRefused) {
+  DeclarativeConfig config = sample();
+  config.mutable_snis(0)->set_certificate_id("cert-gone");
+  EXPECT_FALSE(checkReferences(config).ok());
 }
 
 TEST(XdsResourcesTest, AResourceOfAnotherTypeIsRefusedAndChangesNothing) {

@@ -160,6 +160,26 @@ void Connection::startTls(SSL_CTX* tls_context, const std::string& server_name) 
   continueHandshake(true);
 }
 
+SSL* Connection::startServerTls(SSL_CTX* tls_context) {
+  ssl_ = SSL_new(tls_context);
+  if (ssl_ == nullptr) {
+    failLater(CloseReason::kTlsFailed, sslErrorText());
+    return nullptr;
+  }
+  SSL_set_bio(ssl_, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+  SSL_set_accept_state(ssl_);
+  connected_ = false;
+  handshaking_ = true;
+  updateReading();
+  return ssl_;
+}
+
+std::string_view Connection::tlsServerName() const {
+  const char* name =
+      ssl_ == nullptr ? nullptr : SSL_get_servername(ssl_, TLSEXT_NAMETYPE_host_name);
+  return name == nullptr ? std::string_view() : std::string_view(name);
+}
+
 void Connection::onConnect(uv_connect_t* request, int status) {
   auto* self = static_cast<Connection*>(request->handle->data);
   delete request;
@@ -253,6 +273,8 @@ void Connection::readTlsPlaintext() {
       continue;
     }
     const int error = SSL_get_error(ssl_, n);
+    // Reading may have produced records for the peer (a TLS 1.3 key update answer).
+    flushTlsOutput();
     if (error == SSL_ERROR_ZERO_RETURN) {
       fail(CloseReason::kRemoteClosed, "TLS close_notify");
     } else if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
@@ -355,6 +377,10 @@ void Connection::updateReading() {
 }
 
 void Connection::closeAfterFlush() {
+  if (ssl_ != nullptr && connected_ && !failed_) {
+    SSL_shutdown(ssl_);  // close_notify, so the peer can tell the end from a truncation
+    flushTlsOutput();
+  }
   closing_after_flush_ = true;
   readEnable(false);
 }

@@ -35,7 +35,8 @@ class ConnectionCallbacks {
   virtual void onWriteDrained() {}
 };
 
-// A TCP connection on one worker's loop, optionally wrapped in TLS (client side, for upstreams).
+// A TCP connection on one worker's loop, optionally wrapped in TLS (client side for upstreams,
+// server side for the proxy's TLS listeners).
 // The owner keeps it in a unique_ptr; destroying it closes the socket at once.
 class Connection {
  public:
@@ -55,6 +56,15 @@ class Connection {
   // `server_name` as for connect(). The outcome arrives as onConnected, or onClose(kTlsFailed);
   // nothing may be written until then.
   void startTls(SSL_CTX* tls_context, const std::string& server_name);
+  // Server side: speaks TLS over this accepted connection. The handshake runs as the client's
+  // bytes arrive; onConnected reports its end, and only then does plaintext reach onData (a
+  // failed handshake is onClose(kTlsFailed)). Returns the SSL, for the owner to attach what the
+  // handshake's callbacks need before the first byte; nullptr when it could not be made (the
+  // failure is reported as onClose).
+  SSL* startServerTls(SSL_CTX* tls_context);
+  bool tls() const { return ssl_ != nullptr; }
+  // The SNI the client sent; empty without TLS or SNI.
+  std::string_view tlsServerName() const;
 
   ~Connection();
   Connection(const Connection&) = delete;

@@ -1,5 +1,4 @@
 #include <ctime>
-#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "source/config/declarative/common_fields.h"
@@ -67,20 +66,9 @@ std::string caCertificateProblem(const std::string& text) {
   return "";
 }
 
-// Kong lets snis nest in their certificate. TLS termination is not implemented yet, so like the
-// top-level `snis` key they are accepted as an array and otherwise ignored.
-void checkNestedSnis(const nlohmann::json& certificate, nlohmann::json& errors) {
-  auto snis = certificate.find("snis");
-  if (snis != certificate.end() && !snis->is_null() && !snis->is_array()) {
-    errors["snis"] = messages::kExpectedArray;
-  }
-}
-
 }  // namespace
 
 nlohmann::json validateCertificate(nlohmann::json& certificate, const Placement& placement) {
-  std::set<std::string> nested_keys = placement.child_keys;
-  nested_keys.insert("snis");
   nlohmann::json errors = checkFields(certificate,
                                       {
                                           idField(),
@@ -92,8 +80,7 @@ nlohmann::json validateCertificate(nlohmann::json& certificate, const Placement&
                                           Field{"key_alt", stringCheck({keyRule()})},
                                           tagsField(),
                                       },
-                                      nested_keys);
-  checkNestedSnis(certificate, errors);
+                                      placement.child_keys);
   if (!errors.contains("cert_alt") && !errors.contains("key_alt") &&
       isSet(certificate, "cert_alt") != isSet(certificate, "key_alt")) {
     addEntityError(errors, "all or none of these fields must be set: 'cert_alt', 'key_alt'");

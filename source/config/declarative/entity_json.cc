@@ -167,30 +167,60 @@ nlohmann::json caCertificateJson(const v1::CaCertificate& certificate) {
   };
 }
 
-nlohmann::json flattenedEntities(const v1::DeclarativeConfig& config) {
-  nlohmann::json body = nlohmann::json::object();
-  for (const auto& service : config.services()) {
-    body["services"][service.id()] = serviceJson(service);
+nlohmann::json sniJson(const v1::Sni& sni) {
+  return {
+      {"id", sni.id()},
+      {"created_at", sni.created_at()},
+      {"updated_at", sni.updated_at()},
+      {"name", sni.name()},
+      {"certificate", reference(true, sni.certificate_id())},
+      {"tags", listOrNull(sni.has_tags(), sni.tags())},
+  };
+}
+
+namespace {
+
+std::string encode(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Appends `"<table>":{"<id>":<entity>,...}` to `out` unless `entities` is empty.
+template <typename Entities, typename ToJson>
+void appendTable(std::string& out, const char* table, const Entities& entities, ToJson to_json) {
+  if (entities.empty()) {
+    return;
   }
-  for (const auto& route : config.routes()) {
-    body["routes"][route.id()] = routeJson(route);
+  out += out.size() > 1 ? ",\"" : "\"";
+  out += table;
+  out += "\":{";
+  bool first = true;
+  for (const auto& entity : entities) {
+    if (!first) {
+      out += ',';
+    }
+    first = false;
+    out += encode(entity.id());
+    out += ':';
+    out += encode(to_json(entity));
   }
-  for (const auto& consumer : config.consumers()) {
-    body["consumers"][consumer.id()] = consumerJson(consumer);
-  }
-  for (const auto& plugin : config.plugins()) {
-    body["plugins"][plugin.id()] = pluginJson(plugin);
-  }
-  for (const auto& credential : config.jwt_secrets()) {
-    body["jwt_secrets"][credential.id()] = jwtCredentialJson(credential);
-  }
-  for (const auto& certificate : config.certificates()) {
-    body["certificates"][certificate.id()] = certificateJson(certificate);
-  }
-  for (const auto& certificate : config.ca_certificates()) {
-    body["ca_certificates"][certificate.id()] = caCertificateJson(certificate);
-  }
-  return body;
+  out += '}';
+}
+
+}  // namespace
+
+// Entity by entity: one DOM of 20,000 entities, then encoded, took a quarter of a POST /config.
+std::string flattenedEntitiesJson(const v1::DeclarativeConfig& config) {
+  std::string out = "{";
+  appendTable(out, "ca_certificates", config.ca_certificates(), caCertificateJson);
+  appendTable(out, "certificates", config.certificates(), certificateJson);
+  appendTable(out, "consumers", config.consumers(), consumerJson);
+  appendTable(out, "jwt_secrets", config.jwt_secrets(), jwtCredentialJson);
+  appendTable(out, "plugins", config.plugins(), pluginJson);
+  appendTable(out, "routes", config.routes(), routeJson);
+  appendTable(out, "services", config.services(), serviceJson);
+  appendTable(out, "snis", config.snis(), sniJson);
+  out += '}';
+  return out;
 }
 
 }  // namespace portico::config::declarative

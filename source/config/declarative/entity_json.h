@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "nlohmann/json.hpp"
 #include "portico/config/v1/declarative.pb.h"
 
@@ -16,9 +18,10 @@ nlohmann::json jwtCredentialJson(const v1::JwtCredential& credential);
 // The stored entity; GET /certificates adds the certificate's `snis` (names) itself.
 nlohmann::json certificateJson(const v1::Certificate& certificate);
 nlohmann::json caCertificateJson(const v1::CaCertificate& certificate);
+nlohmann::json sniJson(const v1::Sni& sni);
 
-// The POST /config 201 body: per entity table a map id -> entity JSON. Tables without entities
-// are left out.
-nlohmann::json flattenedEntities(const v1::DeclarativeConfig& config);
+// The POST /config 201 body, encoded: per entity table a map id -> entity JSON. Tables without
+// entities are left out.
+std::string flattenedEntitiesJson(const v1::DeclarativeConfig& config);
 
 }  // namespace portico::config::declarative

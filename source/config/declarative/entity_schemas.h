@@ -25,6 +25,7 @@ nlohmann::json validateConsumer(nlohmann::json& consumer, const Placement& place
 nlohmann::json validatePlugin(nlohmann::json& plugin, const Placement& placement);
 nlohmann::json validateJwtSecret(nlohmann::json& secret, const Placement& placement);
 nlohmann::json validateCertificate(nlohmann::json& certificate, const Placement& placement);
+nlohmann::json validateSni(nlohmann::json& sni, const Placement& placement);
 nlohmann::json validateCaCertificate(nlohmann::json& ca_certificate, const Placement& placement);
 
 }  // namespace portico::config::declarative

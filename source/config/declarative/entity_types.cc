@@ -4,7 +4,8 @@ namespace portico::config::declarative {
 
 const std::vector<EntityType>& entityTypes() {
   static const std::vector<EntityType> types = {
-      {"certificates", "certificate", "", {}, {}, {}, validateCertificate},
+      {"certificates", "certificate", "", {}, {}, {{"snis", "certificate"}}, validateCertificate},
+      {"snis", "sni", "name", {"name"}, {{"certificate", "certificates"}}, {}, validateSni},
       {"ca_certificates", "ca_certificate", "", {"cert_digest"}, {}, {}, validateCaCertificate},
       {"services",
        "service",
@@ -55,8 +56,8 @@ const EntityType* findEntityType(const std::string& name) {
 }
 
 bool isIgnoredEntityKey(const std::string& key) {
-  static const std::vector<std::string> kIgnored = {"upstreams", "targets", "snis",
-                                                    "vaults",    "keys",    "key_sets"};
+  static const std::vector<std::string> kIgnored = {"upstreams", "targets", "vaults", "keys",
+                                                    "key_sets"};
   for (const auto& ignored : kIgnored) {
     if (key == ignored) {
       return true;

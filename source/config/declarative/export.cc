@@ -70,6 +70,9 @@ nlohmann::json exportDocument(const v1::DeclarativeConfig& config) {
   for (const auto& certificate : config.certificates()) {
     add("certificates", certificateJson(certificate));
   }
+  for (const auto& sni : config.snis()) {
+    add("snis", exported(sniJson(sni), {"certificate"}));
+  }
   for (const auto& certificate : config.ca_certificates()) {
     add("ca_certificates", caCertificateJson(certificate));
   }

@@ -217,4 +217,21 @@ std::string sniError(const std::string& host) {
   return "";
 }
 
+std::string wildcardHostError(const std::string& host) {
+  const size_t star = host.find('*');
+  if (star == std::string::npos) {
+    return sniError(host);
+  }
+  if (star != 0 && star != host.size() - 1) {
+    return "wildcard must be leftmost or rightmost character";
+  }
+  if (host.find('*', star + 1) != std::string::npos) {
+    return "only one wildcard must be specified";
+  }
+  // Kong checks the name with "wildcard" in place of the star, and reports that name.
+  std::string mock = host;
+  mock.replace(star, 1, "wildcard");
+  return sniError(mock);
+}
+
 }  // namespace portico::config::declarative

@@ -20,8 +20,9 @@ HostCheck checkHost(std::string_view address);
 
 // Field rules built on it, with the messages of kong/db/schema/typedefs.lua. Each returns the
 // error message, or an empty string when the value is valid.
-std::string serviceHostError(const std::string& host);  // typedefs.host
-std::string routeHostError(const std::string& host);    // typedefs.hosts element (wildcards)
-std::string sniError(const std::string& host);          // typedefs.sni
+std::string serviceHostError(const std::string& host);   // typedefs.host
+std::string routeHostError(const std::string& host);     // typedefs.hosts element (wildcards)
+std::string sniError(const std::string& host);           // typedefs.sni
+std::string wildcardHostError(const std::string& host);  // typedefs.wildcard_host (snis' name)
 
 }  // namespace portico::config::declarative

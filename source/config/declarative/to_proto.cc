@@ -218,6 +218,21 @@ v1::Certificate certificateFromJson(const nlohmann::json& record) {
   return certificate;
 }
 
+v1::Sni sniFromJson(const nlohmann::json& record) {
+  v1::Sni sni;
+  sni.set_id(text(record, "id"));
+  sni.set_name(text(record, "name"));
+  const nlohmann::json& certificate = record["certificate"];
+  sni.set_certificate_id(certificate.is_object() ? text(certificate, "id")
+                                                 : certificate.get<std::string>());
+  if (has(record, "tags")) {
+    setList(record, "tags", sni.mutable_tags());
+  }
+  sni.set_created_at(integer(record, "created_at"));
+  sni.set_updated_at(integer(record, "updated_at"));
+  return sni;
+}
+
 v1::CaCertificate caCertificateFromJson(const nlohmann::json& record) {
   v1::CaCertificate certificate;
   certificate.set_id(text(record, "id"));
@@ -253,6 +268,7 @@ v1::DeclarativeConfig buildConfig(
        [&](const nlohmann::json& r) { *config.add_jwt_secrets() = jwtCredentialFromJson(r); });
   each("certificates",
        [&](const nlohmann::json& r) { *config.add_certificates() = certificateFromJson(r); });
+  each("snis", [&](const nlohmann::json& r) { *config.add_snis() = sniFromJson(r); });
   each("ca_certificates",
        [&](const nlohmann::json& r) { *config.add_ca_certificates() = caCertificateFromJson(r); });
   return config;

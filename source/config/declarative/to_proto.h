@@ -16,6 +16,7 @@ v1::Consumer consumerFromJson(const nlohmann::json& record);
 v1::PluginInstance pluginFromJson(const nlohmann::json& record);
 v1::JwtCredential jwtCredentialFromJson(const nlohmann::json& record);
 v1::Certificate certificateFromJson(const nlohmann::json& record);
+v1::Sni sniFromJson(const nlohmann::json& record);
 v1::CaCertificate caCertificateFromJson(const nlohmann::json& record);
 
 v1::DeclarativeConfig buildConfig(

@@ -15,6 +15,7 @@
 #include "source/server/admin/entity_table.h"
 #include "source/server/admin/node_info.h"
 #include "source/server/admin/responses.h"
+#include "source/server/admin/status_endpoints.h"
 #include "source/server/admin/url_encoding.h"
 
 namespace portico::server::admin {
@@ -86,10 +87,11 @@ std::optional<AdminResponse> checkMethod(std::string_view method,
 }  // namespace
 
 AdminApi::AdminApi(const ConfigManager& config, const ProcessInfo& process,
-                   ConfigApplier apply_config)
+                   ConfigApplier apply_config, ApiSurface surface)
     : config_(config),
       process_(process),
       apply_config_(std::move(apply_config)),
+      surface_(surface),
       node_id_(process.node_id.empty() ? config::declarative::randomUuid() : process.node_id),
       hostname_(process.hostname.empty() ? localHostname() : process.hostname) {}
 
@@ -114,6 +116,16 @@ AdminResponse AdminApi::route(const AdminRequest& request) const {
   const std::vector<std::string_view> read_only = {"GET", "HEAD", "OPTIONS"};
   const QueryArgs query = parseQuery(request.query);
 
+  const bool ready = matches(*segments, {"status", "ready"});
+  if (ready || matches(*segments, {"metrics"})) {
+    if (auto refused = checkMethod(request.method, read_only)) {
+      return std::move(*refused);
+    }
+    return ready ? readiness(process_) : metricsPage(process_);
+  }
+  if (surface_ == ApiSurface::kStatus && !matches(*segments, {"status"})) {
+    return notFound();
+  }
   if (segments->empty() || matches(*segments, {"status"}) ||
       matches(*segments, {"plugins", "enabled"}) || matches(*segments, {"endpoints"})) {
     if (auto refused = checkMethod(request.method, read_only)) {

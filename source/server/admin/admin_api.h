@@ -46,7 +46,15 @@ struct ProcessInfo {
   std::function<uint64_t()> total_requests;
   // Control planes: GET /clustering/data-planes; unset elsewhere.
   std::function<nlohmann::json()> data_planes;
+  // GET /metrics: the Prometheus text page.
+  std::function<std::string()> metrics;
+  // GET /status/ready: why the node should not take traffic yet; "" once it should.
+  std::function<std::string()> unready_reason;
 };
+
+// What a listener serves: the whole admin API, or Kong's read-only status API (status_listen:
+// /status, /status/ready and /metrics).
+enum class ApiSurface { kAdmin, kStatus };
 
 // Replaces the whole running config (POST /config, after the admin API parsed and validated it).
 // Provided by the server, which owns compilation and publication to the workers.
@@ -57,7 +65,8 @@ using ConfigApplier =
 // thread; each request is answered from the config at the time it arrives.
 class AdminApi {
  public:
-  AdminApi(const ConfigManager& config, const ProcessInfo& process, ConfigApplier apply_config);
+  AdminApi(const ConfigManager& config, const ProcessInfo& process, ConfigApplier apply_config,
+           ApiSurface surface = ApiSurface::kAdmin);
 
   AdminResponse handle(const AdminRequest& request) const;
 
@@ -67,6 +76,7 @@ class AdminApi {
   const ConfigManager& config_;
   const ProcessInfo& process_;
   ConfigApplier apply_config_;
+  ApiSurface surface_;
   // From ProcessInfo, or made up at start when the server left them empty.
   std::string node_id_;
   std::string hostname_;

@@ -46,19 +46,21 @@ bool truthy(const nlohmann::json& value) {
 struct Source {
   std::string text;
   declarative::InputFormat format = declarative::InputFormat::Auto;
+  // The text already parsed, when the body was the config itself.
+  std::optional<nlohmann::json> tree;
 };
 
-// The declarative text the request carries, in Kong's order of precedence.
-std::optional<Source> configSource(const AdminRequest& request, const RequestParams& params) {
+// The declarative text the request carries, in Kong's order of precedence. Takes the JSON body.
+std::optional<Source> configSource(const AdminRequest& request, RequestParams& params) {
   if (params.json_body.contains("_format_version")) {
-    nlohmann::json document = params.json_body;
+    nlohmann::json document = std::move(params.json_body);
     // Kong drops its own flags from the table before validating it.
     const bool had_flags = document.erase("check_hash") + document.erase("flatten_errors") > 0;
-    return Source{had_flags ? document.dump() : request.body, declarative::InputFormat::Json};
+    std::string text = had_flags ? document.dump() : request.body;
+    return Source{std::move(text), declarative::InputFormat::Json, std::move(document)};
   }
-  if (params.fields.contains("config")) {
-    const nlohmann::json& config = params.fields["config"];
-    return Source{config.is_string() ? config.get<std::string>() : config.dump()};
+  if (const nlohmann::json* config = params.find("config")) {
+    return Source{config->is_string() ? config->get<std::string>() : config->dump()};
   }
   if (!request.body.empty()) {
     return Source{request.body};
@@ -86,9 +88,10 @@ AdminResponse postConfig(const AdminRequest& request, const QueryArgs& query,
   if (!params.ok()) {
     return messageResponse(400, std::string(params.status().message()));
   }
-  const nlohmann::json& fields = params->fields;
-  const bool check_hash = fields.contains("check_hash") && paramText(fields["check_hash"]) == "1";
-  const bool flatten = fields.contains("flatten_errors") && truthy(fields["flatten_errors"]);
+  const nlohmann::json* check_hash_param = params->find("check_hash");
+  const nlohmann::json* flatten_param = params->find("flatten_errors");
+  const bool check_hash = check_hash_param != nullptr && paramText(*check_hash_param) == "1";
+  const bool flatten = flatten_param != nullptr && truthy(*flatten_param);
 
   std::optional<Source> source = configSource(request, *params);
   if (!source) {
@@ -97,7 +100,9 @@ AdminResponse postConfig(const AdminRequest& request, const QueryArgs& query,
   if (check_hash && declarative::md5Hex(source->text) == config.hash()) {
     return emptyResponse(304);
   }
-  declarative::LoadResult loaded = declarative::load(source->text, source->format, "config");
+  declarative::LoadResult loaded =
+      source->tree ? declarative::loadParsed(std::move(*source->tree), source->text, "config")
+                   : declarative::load(source->text, source->format, "config");
   if (!loaded.ok()) {
     const declarative::LoadError& error = *loaded.error;
     if (flatten) {
@@ -111,7 +116,11 @@ AdminResponse postConfig(const AdminRequest& request, const QueryArgs& query,
     const nlohmann::json error_fields = {{"error", std::string(applied.message())}};
     return invalidConfig(error_fields, declarative::adminErrorMessage(error_fields), nullptr);
   }
-  return jsonResponse(201, declarative::flattenedEntities(*loaded.config));
+  AdminResponse response;
+  response.status = 201;
+  response.headers.add("Content-Type", kJsonContentType);
+  response.body = declarative::flattenedEntitiesJson(*loaded.config);
+  return response;
 }
 
 AdminResponse getConfig(const ConfigManager& config) {

@@ -19,6 +19,16 @@ std::string mediaType(const std::string& content_type) {
 
 }  // namespace
 
+const nlohmann::json* RequestParams::find(const std::string& name) const {
+  if (json_body.is_object()) {
+    if (auto it = json_body.find(name); it != json_body.end()) {
+      return &*it;
+    }
+  }
+  auto it = fields.find(name);
+  return it != fields.end() ? &*it : nullptr;
+}
+
 absl::StatusOr<RequestParams> requestParams(const AdminRequest& request, const QueryArgs& query) {
   RequestParams params;
   for (const auto& [name, value] : query) {
@@ -37,9 +47,6 @@ absl::StatusOr<RequestParams> requestParams(const AdminRequest& request, const Q
       return absl::InvalidArgumentError("Cannot parse JSON body");
     }
     if (body.is_object()) {
-      for (const auto& item : body.items()) {
-        params.fields[item.key()] = item.value();
-      }
       params.json_body = std::move(body);
     }
   } else if (media == "application/x-www-form-urlencoded") {

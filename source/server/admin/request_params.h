@@ -11,10 +11,15 @@ namespace portico::server::admin {
 // object, a urlencoded form or multipart/form-data (chosen by Content-Type).
 struct RequestParams {
   // name -> value: strings from the query, forms and multipart parts (a part's content, file or
-  // not); any JSON value from a JSON body.
+  // not).
   nlohmann::json fields = nlohmann::json::object();
-  // The body when it is a JSON object (its members are also in `fields`); null otherwise.
+  // The body when it is a JSON object; null otherwise. Its members are parameters too, kept in
+  // place rather than copied into `fields`: a POST /config body can hold 20,000 entities.
   nlohmann::json json_body;
+
+  // The parameter `name`, from the body before the query (as Kong's arguments merge); null when
+  // absent.
+  const nlohmann::json* find(const std::string& name) const;
 };
 
 // Fails, with the message for a 400, when a body declared as JSON or multipart cannot be parsed.

@@ -275,27 +275,6 @@ TEST(ServiceCertificatesTest, UnknownCaCertificateIsAnInvalidReference) {
                                         "' (no such entry in 'ca_certificates')"}}}}}));
 }
 
-TEST(ServiceCertificatesTest, SnisAreAcceptedAndIgnored) {
-  LoadResult result = loadJson(
-      {{"certificates", {{{"id", kCertificateId}, {"cert", leaf().cert}, {"key", leaf().key}}}},
-       {"snis", {{{"name", "example.com"}, {"certificate", kCertificateId}}}}});
-  ASSERT_TRUE(result.ok()) << result.error->prettyText();
-  EXPECT_EQ(result.config->certificates_size(), 1);
-}
-
-TEST(ServiceCertificatesTest, SnisNestedInACertificateAreAcceptedAndIgnored) {
-  LoadResult result = loadJson(
-      {{"certificates",
-        {{{"cert", leaf().cert}, {"key", leaf().key}, {"snis", {{{"name", "example.com"}}}}}}}});
-  ASSERT_TRUE(result.ok()) << result.error->prettyText();
-  EXPECT_EQ(result.config->certificates_size(), 1);
-  EXPECT_EQ(
-      errorsOf(loadJson(
-          {{"certificates",
-            {{{"cert", leaf().cert}, {"key", leaf().key}, {"snis", "x"}}}}}))["certificates"][0],
-      nlohmann::json({{"snis", "expected an array"}}));
-}
-
 TEST(CertificateJsonTest, AdminAndExportShapes) {
   LoadResult result = loadJson(
       {{"ca_certificates", {{{"id", kCaId}, {"cert", testCa().cert}}}},
@@ -312,7 +291,7 @@ TEST(CertificateJsonTest, AdminAndExportShapes) {
   nlohmann::json ca = caCertificateJson(config.ca_certificates(0));
   EXPECT_EQ(ca["cert_digest"], derSha256Hex(testCa().cert));
   EXPECT_EQ(ca.size(), 6u);
-  nlohmann::json body = flattenedEntities(config);
+  nlohmann::json body = nlohmann::json::parse(flattenedEntitiesJson(config));
   EXPECT_EQ(body["certificates"][kCertificateId], certificate);
   EXPECT_EQ(body["ca_certificates"][kCaId], ca);
   EXPECT_EQ(body["services"].begin().value()["client_certificate"],

@@ -224,6 +224,48 @@ TEST_F(AdminApiTest, StatusHashIsTheMd5OfTheLoadedText) {
   EXPECT_EQ(getJson("/status")["configuration_hash"], declarative::md5Hex(kBaseConfig));
 }
 
+TEST_F(AdminApiTest, ReadyAnswers200WhenTheServerSaysSo) {
+  process_.unready_reason = [] { return std::string(); };
+  EXPECT_EQ(getJson("/status/ready"), (json{{"message", "ready"}}));
+}
+
+TEST_F(AdminApiTest, NotReadyAnswers503WithTheReason) {
+  process_.unready_reason = [] {
+    return std::string("no configuration available (empty configuration present)");
+  };
+  EXPECT_EQ(getJson("/status/ready", 503),
+            (json{{"message", "no configuration available (empty configuration present)"}}));
+}
+
+TEST_F(AdminApiTest, MetricsIsPrometheusText) {
+  process_.metrics = [] { return std::string("portico_datastore_reachable 1\n"); };
+  AdminResponse response = call("GET", "/metrics");
+  EXPECT_EQ(response.status, 200);
+  ASSERT_NE(response.headers.get("Content-Type"), nullptr);
+  EXPECT_EQ(*response.headers.get("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(response.body, "portico_datastore_reachable 1\n");
+  EXPECT_EQ(call("POST", "/metrics").status, 405);
+}
+
+TEST_F(AdminApiTest, TheStatusSurfaceServesOnlyStatusReadyAndMetrics) {
+  process_.unready_reason = [] { return std::string(); };
+  process_.metrics = [] { return std::string(); };
+  AdminApi status_api(manager_, process_, nullptr, ApiSurface::kStatus);
+  auto get = [&status_api](const std::string& path) {
+    AdminRequest request;
+    request.method = "GET";
+    request.path = path;
+    return status_api.handle(request).status;
+  };
+  EXPECT_EQ(get("/status"), 200);
+  EXPECT_EQ(get("/status/ready"), 200);
+  EXPECT_EQ(get("/metrics"), 200);
+  EXPECT_EQ(get("/"), 404);
+  EXPECT_EQ(get("/services"), 404);
+  EXPECT_EQ(get("/config"), 404);
+  EXPECT_EQ(get("/endpoints"), 404);
+}
+
 TEST_F(AdminApiTest, EnabledPluginsListsThePluginsOfThisBuild) {
   json names = getJson("/plugins/enabled")["enabled_plugins"];
   ASSERT_TRUE(names.is_array());

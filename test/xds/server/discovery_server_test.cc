@@ -99,8 +99,13 @@ TEST_F(DiscoveryServerTest, SubscribingToEveryTypeReceivesEachInDependencyOrder)
               resourcesOf(*config, response.type_url()).size());
   }
   EXPECT_EQ(nonces.size(), responses.size());
+  EXPECT_EQ(responses.front().type_url(), resourceTypes().front());
+  const auto services = std::find_if(responses.begin(), responses.end(), [](const auto& response) {
+    return response.type_url() == "type.googleapis.com/portico.config.v1.Service";
+  });
+  ASSERT_NE(services, responses.end());
   config::v1::Service service;
-  ASSERT_TRUE(responses[2].resources(0).UnpackTo(&service));
+  ASSERT_TRUE(services->resources(0).UnpackTo(&service));
   EXPECT_EQ(service.host(), "a.example");
 }
 

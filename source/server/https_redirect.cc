@@ -1,0 +1,57 @@
+#include "source/server/https_redirect.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace portico::server {
+namespace {
+
+bool hasProtocol(const config::v1::Route& route, const char* protocol) {
+  return std::find(route.protocols().begin(), route.protocols().end(), protocol) !=
+         route.protocols().end();
+}
+
+// nginx's $host: the Host header without its port, lower-cased.
+std::string hostOf(const std::string& host_header) {
+  std::string host = host_header;
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(0, std::min(host.size(), host.find(']') + 1));
+  } else if (const size_t colon = host.rfind(':'); colon != std::string::npos) {
+    host.resize(colon);
+  }
+  return absl::AsciiStrToLower(host);
+}
+
+}  // namespace
+
+std::optional<HttpsRedirect> httpsRedirectFor(const config::v1::Route& route,
+                                              const std::string& scheme, bool trusted_client,
+                                              const http::HeaderMap& request_headers,
+                                              const std::string& target) {
+  if (!hasProtocol(route, "https") || hasProtocol(route, "http")) {
+    return std::nullopt;
+  }
+  const std::string* forwarded_proto =
+      trusted_client ? request_headers.get("x-forwarded-proto") : nullptr;
+  if ((forwarded_proto != nullptr ? *forwarded_proto : scheme) == "https") {
+    return std::nullopt;
+  }
+  HttpsRedirect redirect;
+  const uint32_t code = route.https_redirect_status_code();
+  if (code != 301 && code != 302 && code != 307 && code != 308) {
+    return redirect;
+  }
+  redirect.status = static_cast<int>(code);
+  const std::string* forwarded_host =
+      trusted_client ? request_headers.get("x-forwarded-host") : nullptr;
+  const std::string* host_header = request_headers.get("host");
+  const std::string host = forwarded_host != nullptr ? *forwarded_host
+                           : host_header != nullptr  ? hostOf(*host_header)
+                                                     : std::string();
+  redirect.location = absl::StrCat("https://", host, target);
+  return redirect;
+}
+
+}  // namespace portico::server

@@ -1,0 +1,161 @@
+#include "source/server/stats/worker_stats.h"
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "source/server/stats/histogram.h"
+#include "source/server/stats/latency_buckets.h"
+
+namespace portico::server::stats {
+namespace {
+
+thread_local WorkerStats* current_block = nullptr;
+
+// Length-prefixed, so no label value can make two label sets share a key.
+void appendField(std::string& key, std::string_view value) {
+  absl::StrAppend(&key, value.size(), ":");
+  key.append(value.data(), value.size());
+}
+
+const char* sourceLabel(ResponseSource source) {
+  return source == ResponseSource::kService ? "service" : "kong";
+}
+
+template <class Series, class Make>
+Series& findOrInsert(absl::flat_hash_map<std::string, std::unique_ptr<Series>>& map,
+                     const std::string& key, std::mutex& mutex, Make make) {
+  // Only this thread inserts, so its lookups need no lock; the reader holds the lock while it
+  // walks the map, and an insert may rehash it.
+  auto found = map.find(absl::string_view(key));
+  if (found != map.end()) {
+    return *found->second;
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  return *map.emplace(key, make()).first->second;
+}
+
+}  // namespace
+
+struct WorkerStats::RequestSeries {
+  RequestLabels labels;
+  Counter count;
+};
+
+struct WorkerStats::RouteSeries {
+  RouteSeries(std::string_view service_name, std::string_view route_name,
+              std::string_view consumer_name)
+      : service(service_name),
+        route(route_name),
+        consumer(consumer_name),
+        request_latency(kUpstreamLatencyBucketsMs),
+        upstream_latency(kUpstreamLatencyBucketsMs),
+        gateway_latency(kGatewayLatencyBucketsMs) {}
+
+  std::string service;
+  std::string route;
+  std::string consumer;
+  Histogram request_latency;
+  Histogram upstream_latency;
+  Histogram gateway_latency;
+  Counter ingress;
+  Counter egress;
+};
+
+struct WorkerStats::FamilySeries {
+  const CounterFamily* family = nullptr;
+  std::vector<std::string> values;
+  Counter count;
+};
+
+WorkerStats::WorkerStats() = default;
+
+WorkerStats::~WorkerStats() {
+  if (current_block == this) {
+    current_block = nullptr;
+  }
+}
+
+WorkerStats* WorkerStats::current() { return current_block; }
+
+void WorkerStats::bindToThisThread() { current_block = this; }
+
+void WorkerStats::unbindThisThread() { current_block = nullptr; }
+
+void WorkerStats::record(const RequestSample& sample) {
+  key_.clear();
+  appendField(key_, sample.service);
+  appendField(key_, sample.route);
+  appendField(key_, sample.consumer);
+  absl::StrAppend(&key_, sample.status, ":", static_cast<int>(sample.source));
+  RequestSeries& series = findOrInsert(requests_, key_, insert_mutex_, [&sample] {
+    auto created = std::make_unique<RequestSeries>();
+    created->labels = {std::string(sample.service), std::string(sample.route), sample.status,
+                       sourceLabel(sample.source), std::string(sample.consumer)};
+    return created;
+  });
+  series.count.increment();
+
+  RouteSeries& route = routeSeries(sample);
+  route.request_latency.observe(sample.request_latency_ms);
+  if (sample.upstream_latency_ms) {
+    route.upstream_latency.observe(*sample.upstream_latency_ms);
+  }
+  route.gateway_latency.observe(sample.gateway_latency_ms);
+  route.ingress.add(sample.ingress_bytes);
+  route.egress.add(sample.egress_bytes);
+}
+
+WorkerStats::RouteSeries& WorkerStats::routeSeries(const RequestSample& sample) {
+  key_.clear();
+  appendField(key_, sample.service);
+  appendField(key_, sample.route);
+  appendField(key_, sample.consumer);
+  return findOrInsert(routes_, key_, insert_mutex_, [&sample] {
+    return std::make_unique<RouteSeries>(sample.service, sample.route, sample.consumer);
+  });
+}
+
+void WorkerStats::count(const CounterFamily& family,
+                        absl::Span<const std::string_view> label_values, uint64_t amount) {
+  key_.clear();
+  absl::StrAppend(&key_, reinterpret_cast<uintptr_t>(&family), ":");
+  for (std::string_view value : label_values) {
+    appendField(key_, value);
+  }
+  FamilySeries& series = findOrInsert(families_, key_, insert_mutex_, [&] {
+    auto created = std::make_unique<FamilySeries>();
+    created->family = &family;
+    created->values.assign(label_values.begin(), label_values.end());
+    return created;
+  });
+  series.count.add(amount);
+}
+
+void WorkerStats::collectInto(Aggregate& aggregate) const {
+  std::lock_guard<std::mutex> lock(insert_mutex_);
+  for (const auto& [key, series] : requests_) {
+    aggregate.requests[series->labels] += series->count.value();
+  }
+  for (const auto& [key, series] : routes_) {
+    const RouteLabels labels{series->service, series->route};
+    aggregate.request_latency[labels].merge(series->request_latency.read());
+    // A route no upstream answered has no upstream latency series, as in Kong.
+    if (HistogramData upstream = series->upstream_latency.read(); upstream.count() > 0) {
+      aggregate.upstream_latency[labels].merge(upstream);
+    }
+    aggregate.gateway_latency[labels].merge(series->gateway_latency.read());
+    // Kong adds a bandwidth series only once bytes flowed that way.
+    if (const uint64_t bytes = series->ingress.value(); bytes > 0) {
+      aggregate.bandwidth[{series->service, series->route, "ingress", series->consumer}] += bytes;
+    }
+    if (const uint64_t bytes = series->egress.value(); bytes > 0) {
+      aggregate.bandwidth[{series->service, series->route, "egress", series->consumer}] += bytes;
+    }
+  }
+  for (const auto& [key, series] : families_) {
+    aggregate.families[series->family][series->values] += series->count.value();
+  }
+}
+
+}  // namespace portico::server::stats

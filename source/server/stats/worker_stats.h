@@ -1,0 +1,63 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/types/span.h"
+#include "source/server/stats/aggregate.h"
+#include "source/server/stats/request_sample.h"
+
+namespace portico::server::stats {
+
+class CounterFamily;
+
+// One worker's counters: written only by the worker's thread, read by the main thread when
+// /metrics is scraped. Series are keyed by their labels in flat hash maps the writer searches
+// without a lock; the lock is taken only to insert a series (the first request of a new service,
+// route and status) and by the reader while it walks the maps, so a request that finds its
+// series costs a hash lookup and a few uncontended counter stores.
+class WorkerStats {
+ public:
+  WorkerStats();
+  ~WorkerStats();
+  WorkerStats(const WorkerStats&) = delete;
+  WorkerStats& operator=(const WorkerStats&) = delete;
+
+  // The block the calling thread writes to (set by bindToThisThread); null on threads that are
+  // not workers.
+  static WorkerStats* current();
+  void bindToThisThread();
+  static void unbindThisThread();
+
+  // Writer thread.
+  void record(const RequestSample& sample);
+  void count(const CounterFamily& family, absl::Span<const std::string_view> label_values,
+             uint64_t amount);
+  // The worker's loop runs with its snapshot (GET /status/ready).
+  void markRunning() { running_.store(true, std::memory_order_release); }
+
+  // Any thread.
+  bool running() const { return running_.load(std::memory_order_acquire); }
+  void collectInto(Aggregate& aggregate) const;
+
+ private:
+  struct RequestSeries;
+  struct RouteSeries;
+  struct FamilySeries;
+
+  RouteSeries& routeSeries(const RequestSample& sample);
+
+  std::string key_;  // scratch for building lookup keys without allocating
+  mutable std::mutex insert_mutex_;
+  absl::flat_hash_map<std::string, std::unique_ptr<RequestSeries>> requests_;
+  absl::flat_hash_map<std::string, std::unique_ptr<RouteSeries>> routes_;
+  absl::flat_hash_map<std::string, std::unique_ptr<FamilySeries>> families_;
+  std::atomic<bool> running_{false};
+};
+
+}  // namespace portico::server::stats
