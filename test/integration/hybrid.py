@@ -62,6 +62,18 @@ class _ClusterNode(Gateway):
             self._log.close()
         return self.start(timeout)
 
+    def get(self, path, timeout=3.0):
+        return http_request(self.proxy_port, "GET", path, timeout=timeout)[0]
+
+    def post_config(self, config):
+        """POST /config with the config as JSON; returns (status, body)."""
+        return http_request(self.admin_port, "POST", "/config", json.dumps(config).encode(),
+                            {"Content-Type": "application/json"})
+
+
+class StandaloneGateway(_ClusterNode):
+    """`portico start` on its own kong.yml (watched), with the cluster nodes' helpers."""
+
 
 class ControlPlane(_ClusterNode):
     """`portico control-plane`: serves its kong.yml to data planes on 127.0.0.1:cluster_port,
@@ -85,11 +97,6 @@ class ControlPlane(_ClusterNode):
     def data_plane(self, node_id):
         return next((node for node in self.data_planes() if node["id"] == node_id), None)
 
-    def post_config(self, config):
-        """POST /config with the config as JSON; returns (status, body)."""
-        return http_request(self.admin_port, "POST", "/config", json.dumps(config).encode(),
-                            {"Content-Type": "application/json"})
-
 
 class DataPlane(_ClusterNode):
     """`portico start` with role = data_plane, connected to `control_plane_address`. Its own
@@ -99,9 +106,6 @@ class DataPlane(_ClusterNode):
         settings = {"role": "data_plane", "cluster_control_plane": control_plane_address}
         settings.update(tls.settings() if tls else {"cluster_plaintext": "on"})
         super().__init__(kong_config(), {**settings, **(conf or {})}, workers)
-
-    def get(self, path, timeout=3.0):
-        return http_request(self.proxy_port, "GET", path, timeout=timeout)[0]
 
 
 # --- certificates -----------------------------------------------------------------------------
@@ -169,6 +173,9 @@ class HybridTestCase(GatewayTestCase):
         """A started data plane of `control_plane` (or of `address`, a host:port)."""
         address = address or control_plane.cluster_address
         return self._track(DataPlane(address, tls, conf, workers)).start()
+
+    def start_standalone(self, config, workers=2):
+        return self._track(StandaloneGateway(config, None, workers)).start()
 
     def _track(self, gateway):
         self._gateways.append(gateway)

@@ -242,23 +242,50 @@ class Traffic:
 
 
 class LoadTest(HybridTestCase):
-    def test_twenty_changes_under_traffic_fail_no_request(self):
-        cp = self.start_control_plane(echo_config(self.echo, "/base"))
-        dp = self.start_data_plane(cp)
-        self.wait_for_hash(dp, cp.config_hash())
-        traffic = Traffic(dp.proxy_port, "/base").start()
+    """A hundred config changes by each path under constant traffic (one keep-alive connection
+    and a new connection per request): no request fails, no connection is closed, and each
+    change is served by every worker before the next."""
+
+    CHANGES = 100
+
+    def change_under_traffic(self, node, apply):
+        traffic = Traffic(node.proxy_port, "/base").start()
         self.addCleanup(traffic.stop)
         paths = ["/base"]
-        for i in range(20):
-            paths.append(f"/change-{i}")
-            status, body = cp.post_config(echo_config(self.echo, *paths))
-            self.assertEqual(status, 201, body)
-            self.wait_for_route(dp, paths[-1], timeout=3.0)
+        for i in range(self.CHANGES):
+            # The slash ends the prefix: /change-1/ must not already match /change-10/.
+            paths.append(f"/change-{i}/")
+            apply(echo_config(self.echo, *paths))
+            self.wait_for_route(node, paths[-1], timeout=3.0)
         traffic.stop()
         self.assertEqual(traffic.failures, [])
         self.assertEqual(traffic.clean_closes, 0)
-        self.assertGreater(traffic.requests, 100)
+        self.assertGreater(traffic.requests, 2 * self.CHANGES)
+
+    def test_control_plane_pushes_under_traffic_fail_no_request(self):
+        cp = self.start_control_plane(echo_config(self.echo, "/base"))
+        dp = self.start_data_plane(cp)
+        self.wait_for_hash(dp, cp.config_hash())
+
+        def push(config):
+            status, body = cp.post_config(config)
+            self.assertEqual(status, 201, body)
+
+        self.change_under_traffic(dp, push)
         self.assertEqual(dp.config_hash(), cp.config_hash())
+
+    def test_post_configs_under_traffic_fail_no_request(self):
+        gateway = self.start_standalone(echo_config(self.echo, "/base"))
+
+        def post(config):
+            status, body = gateway.post_config(config)
+            self.assertEqual(status, 201, body)
+
+        self.change_under_traffic(gateway, post)
+
+    def test_kong_yml_edits_under_traffic_fail_no_request(self):
+        gateway = self.start_standalone(echo_config(self.echo, "/base"))
+        self.change_under_traffic(gateway, gateway.write_config)
 
 
 class MutualTlsTest(HybridTestCase):
