@@ -1,5 +1,9 @@
 #include "source/server/conf_loader.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -10,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "source/common/network/cidr.h"
+#include "source/server/admin_exposure.h"
 
 extern char** environ;
 
@@ -57,6 +62,11 @@ Settings defaults() {
       {"declarative_config_watch", "on"},
       {"ssl_cert", ""},
       {"ssl_cert_key", ""},
+      {"nginx_events_worker_connections", "16384"},
+      {"admin_ssl_cert", ""},
+      {"admin_ssl_cert_key", ""},
+      {"admin_auth_token", ""},
+      {"admin_ssl_client_ca", ""},
   };
 }
 
@@ -180,6 +190,42 @@ void splitTokens(const std::string& value, google::protobuf::RepeatedPtrField<st
   }
 }
 
+// kong/conf_loader's checks and wording for `<prefix>ssl_cert` / `<prefix>ssl_cert_key` lists.
+absl::Status checkCertificatePairs(const std::string& prefix,
+                                   const google::protobuf::RepeatedPtrField<std::string>& certs,
+                                   const google::protobuf::RepeatedPtrField<std::string>& keys) {
+  if (certs.size() > 0 && keys.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(prefix, "ssl_cert_key must be specified"));
+  }
+  if (keys.size() > 0 && certs.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(prefix, "ssl_cert must be specified"));
+  }
+  if (certs.size() != keys.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(prefix, "ssl_cert was specified ", certs.size(), " times while ", prefix,
+                     "ssl_cert_key was specified ", keys.size(), " times"));
+  }
+  return absl::OkStatus();
+}
+
+// nginx's worker_connections: a positive number, or "auto" for the open-files limit.
+absl::StatusOr<uint32_t> parseWorkerConnections(const std::string& value) {
+  if (value == "auto") {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
+      return 16384;
+    }
+    return static_cast<uint32_t>(std::min<rlim_t>(limit.rlim_cur, UINT32_MAX));
+  }
+  uint32_t connections = 0;
+  if (!absl::SimpleAtoi(value, &connections) || connections == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("nginx_events_worker_connections: expected 'auto' or a positive number, got '",
+                     value, "'"));
+  }
+  return connections;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> processEnvironment() {
@@ -270,18 +316,29 @@ absl::StatusOr<config::v1::Bootstrap> loadBootstrap(const std::string& conf_path
   bootstrap.set_watch_declarative_config(parseFlag(settings["declarative_config_watch"]));
   splitTokens(settings["ssl_cert"], bootstrap.mutable_ssl_cert());
   splitTokens(settings["ssl_cert_key"], bootstrap.mutable_ssl_cert_key());
-  // kong/conf_loader's checks and wording.
-  if (bootstrap.ssl_cert_size() > 0 && bootstrap.ssl_cert_key_size() == 0) {
-    return absl::InvalidArgumentError("ssl_cert_key must be specified");
+  if (absl::Status status =
+          checkCertificatePairs("", bootstrap.ssl_cert(), bootstrap.ssl_cert_key());
+      !status.ok()) {
+    return status;
   }
-  if (bootstrap.ssl_cert_key_size() > 0 && bootstrap.ssl_cert_size() == 0) {
-    return absl::InvalidArgumentError("ssl_cert must be specified");
+  splitTokens(settings["admin_ssl_cert"], bootstrap.mutable_admin_ssl_cert());
+  splitTokens(settings["admin_ssl_cert_key"], bootstrap.mutable_admin_ssl_cert_key());
+  if (absl::Status status = checkCertificatePairs("admin_", bootstrap.admin_ssl_cert(),
+                                                  bootstrap.admin_ssl_cert_key());
+      !status.ok()) {
+    return status;
   }
-  if (bootstrap.ssl_cert_size() != bootstrap.ssl_cert_key_size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ssl_cert was specified ", bootstrap.ssl_cert_size(),
-        " times while ssl_cert_key was specified ", bootstrap.ssl_cert_key_size(), " times"));
+  bootstrap.set_admin_auth_token(settings["admin_auth_token"]);
+  bootstrap.set_admin_ssl_client_ca(settings["admin_ssl_client_ca"]);
+  if (absl::Status status = checkAdminExposure(bootstrap); !status.ok()) {
+    return status;
   }
+  absl::StatusOr<uint32_t> worker_connections =
+      parseWorkerConnections(settings["nginx_events_worker_connections"]);
+  if (!worker_connections.ok()) {
+    return worker_connections.status();
+  }
+  bootstrap.set_worker_connections(*worker_connections);
   if (role != "traditional" && !bootstrap.cluster_plaintext() &&
       (bootstrap.cluster_cert().empty() || bootstrap.cluster_cert_key().empty())) {
     return absl::InvalidArgumentError(
@@ -289,6 +346,17 @@ absl::StatusOr<config::v1::Bootstrap> loadBootstrap(const std::string& conf_path
         "with both ends on loopback)");
   }
 
+  // Kong sets nginx directives as nginx_http_<directive> (or nginx_proxy_ for the proxy server
+  // block); those spellings override the plain keys.
+  for (const char* directive :
+       {"client_header_timeout", "client_body_timeout", "keepalive_timeout"}) {
+    for (const char* block : {"nginx_http_", "nginx_proxy_"}) {
+      auto it = settings.find(absl::StrCat(block, directive));
+      if (it != settings.end()) {
+        settings[directive] = it->second;
+      }
+    }
+  }
   struct DurationKey {
     const char* key;
     void (config::v1::Bootstrap::*set)(uint32_t);

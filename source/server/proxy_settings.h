@@ -40,6 +40,8 @@ struct ProxySettings {
   uint32_t max_header_bytes = 32 * 1024;
   uint32_t upstream_keepalive_pool_size = 512;
   uint32_t upstream_keepalive_idle_timeout_ms = 60000;
+  // Client connections per worker (nginx's worker_connections); more are refused with 503.
+  uint32_t worker_connections = 16384;
 
   static ProxySettings fromBootstrap(const config::v1::Bootstrap& bootstrap);
 };

@@ -16,6 +16,7 @@
 #include "source/common/network/handle.h"
 #include "source/config/declarative/ids.h"
 #include "source/server/access_log.h"
+#include "source/server/admin/admin_tls.h"
 #include "source/server/data_plane.h"
 #include "source/server/declarative_source.h"
 #include "source/server/file_watcher.h"
@@ -57,6 +58,7 @@ Server::~Server() {
   discovery_.reset();
   data_plane_.reset();
   config_.reset();
+  health_checker_.reset();
   main_upstreams_.reset();
   for (uv_signal_t* signal : signals_) {
     network::closeAndDelete(signal);
@@ -115,6 +117,9 @@ absl::Status Server::start() {
   main_fetcher_ = upstream::makeUrlFetcher(*main_upstreams_, options.trusted_ca_pem);
   options.main_loop = &loop_;
   options.fetcher = &main_fetcher_;
+  options.health_registry = &health_registry_;
+  health_checker_ = std::make_unique<upstream::ActiveHealthChecker>(
+      *main_upstreams_, health_registry_, options.trusted_ca_pem);
   absl::StatusOr<ServerTls> tls = makeServerTls(bootstrap_);
   if (!tls.ok()) {
     return tls.status();
@@ -123,6 +128,7 @@ absl::Status Server::start() {
   options.default_server_context = std::move(tls->default_certificate);
   config_ = std::make_unique<ConfigManager>(std::move(options), [this](SnapshotConstSharedPtr s) {
     config_loaded_at_ = absl::ToUnixSeconds(absl::Now());
+    health_checker_->update(s->upstreams());
     for (auto& worker : workers_) {
       worker->postSnapshot(s);
     }
@@ -250,16 +256,22 @@ absl::Status Server::openListeners() {
       *config_, process_, [this](std::shared_ptr<const config::v1::DeclarativeConfig> config) {
         return config_->apply(std::move(config));
       });
+  absl::StatusOr<std::shared_ptr<SSL_CTX>> admin_tls = admin::makeAdminTlsContext(bootstrap_);
+  if (!admin_tls.ok()) {
+    return admin_tls.status();
+  }
+  admin_tls_context_ = std::move(*admin_tls);
   for (const config::v1::Listener& listener : bootstrap_.admin_listen()) {
-    if (listener.ssl()) {
-      continue;
-    }
     absl::StatusOr<int> fd =
         openListenSocket(listener.address(), static_cast<uint16_t>(listener.port()), false);
     if (!fd.ok()) {
       return fd.status();
     }
-    admin_listeners_.push_back(std::make_unique<admin::AdminListener>(&loop_, *fd, *admin_api_));
+    admin::ListenerSecurity security;
+    security.tls_context = listener.ssl() ? admin_tls_context_.get() : nullptr;
+    security.bearer_token = bootstrap_.admin_auth_token();
+    admin_listeners_.push_back(
+        std::make_unique<admin::AdminListener>(&loop_, *fd, *admin_api_, std::move(security)));
   }
   status_api_ =
       std::make_unique<admin::AdminApi>(*config_, process_, nullptr, admin::ApiSurface::kStatus);

@@ -14,6 +14,7 @@
 #include "source/server/file_watcher.h"
 #include "source/server/proxy_settings.h"
 #include "source/server/worker.h"
+#include "source/upstream/active_health_checker.h"
 #include "source/upstream/fetcher.h"
 #include "source/upstream/upstreams.h"
 #include "source/xds/server/discovery_server.h"
@@ -55,12 +56,17 @@ class Server {
   // Background fetches of plugins (credentials, key sets) on the main loop.
   std::unique_ptr<upstream::Upstreams> main_upstreams_;
   upstream::HttpFetcher main_fetcher_;
+  // Targets' health, shared with the workers through the snapshots; probed on the main loop.
+  upstream::HealthRegistry health_registry_;
+  std::unique_ptr<upstream::ActiveHealthChecker> health_checker_;
   std::unique_ptr<ConfigManager> config_;
   std::unique_ptr<DataPlane> data_plane_;
   std::unique_ptr<xds::server::DiscoveryServer> discovery_;
   std::unique_ptr<FileWatcher> file_watcher_;
   // What `ssl` proxy listeners accept with (null without any); see server_tls.h.
   std::shared_ptr<SSL_CTX> tls_accept_context_;
+  // What `ssl` admin listeners accept with (null without any); see admin/admin_tls.h.
+  std::shared_ptr<SSL_CTX> admin_tls_context_;
   std::vector<std::unique_ptr<Worker>> workers_;
   admin::ProcessInfo process_;
   std::unique_ptr<admin::AdminApi> admin_api_;

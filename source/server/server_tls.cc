@@ -1,54 +1,13 @@
 #include "source/server/server_tls.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "source/common/tls/self_signed.h"
+#include "source/common/tls/configured_certificates.h"
 #include "source/common/tls/server_context.h"
 
 namespace portico::server {
 namespace {
-
-absl::StatusOr<std::string> readFile(const std::string& key, const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(
-        absl::StrCat(key, ": cannot read ", path, ": ", std::strerror(errno)));
-  }
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
-
-absl::StatusOr<std::vector<tls::CertificatePair>> defaultPairs(
-    const config::v1::Bootstrap& bootstrap) {
-  std::vector<tls::CertificatePair> pairs;
-  for (int i = 0; i < bootstrap.ssl_cert_size(); ++i) {
-    absl::StatusOr<std::string> cert = readFile("ssl_cert", bootstrap.ssl_cert(i));
-    if (!cert.ok()) {
-      return cert.status();
-    }
-    absl::StatusOr<std::string> key = readFile("ssl_cert_key", bootstrap.ssl_cert_key(i));
-    if (!key.ok()) {
-      return key.status();
-    }
-    pairs.push_back({std::move(*cert), std::move(*key)});
-  }
-  if (!pairs.empty()) {
-    return pairs;
-  }
-  for (tls::KeyType type : {tls::KeyType::kRsa, tls::KeyType::kEcdsa}) {
-    absl::StatusOr<tls::CertificatePair> pair = tls::makeSelfSignedCertificate(type);
-    if (!pair.ok()) {
-      return pair.status();
-    }
-    pairs.push_back(std::move(*pair));
-  }
-  return pairs;
-}
 
 std::shared_ptr<SSL_CTX> shared(tls::SslCtxPtr context) {
   return std::shared_ptr<SSL_CTX>(context.release(), SSL_CTX_free);
@@ -65,7 +24,10 @@ absl::StatusOr<ServerTls> makeServerTls(const config::v1::Bootstrap& bootstrap) 
   if (!any_ssl) {
     return result;
   }
-  absl::StatusOr<std::vector<tls::CertificatePair>> pairs = defaultPairs(bootstrap);
+  absl::StatusOr<std::vector<tls::CertificatePair>> pairs = tls::configuredOrSelfSigned(
+      {bootstrap.ssl_cert().begin(), bootstrap.ssl_cert().end()},
+      {bootstrap.ssl_cert_key().begin(), bootstrap.ssl_cert_key().end()}, "ssl_cert",
+      "ssl_cert_key");
   if (!pairs.ok()) {
     return pairs.status();
   }

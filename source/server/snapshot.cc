@@ -100,9 +100,31 @@ std::string tlsPoolSuffix(const tls::ClientOptions& options) {
                       "|tls=", absl::Hex(std::hash<std::string>{}(material)));
 }
 
-absl::StatusOr<ServiceRuntime> compileService(const config::v1::Service& service,
-                                              const SnapshotOptions& options,
-                                              const CertificateIndex& index) {
+// Kong's set_host_header for a balanced service: the upstream's host_header, else the target's
+// host with its port unless that is the scheme's default.
+void addTargets(ServiceRuntime& runtime, const std::string& tls_suffix) {
+  const config::v1::Service& service = *runtime.service;
+  const config::v1::Upstream& upstream = *runtime.upstream->upstream;
+  for (const upstream::TargetRuntime& target : runtime.upstream->targets) {
+    const std::string host = target.host.find(':') != std::string::npos
+                                 ? absl::StrCat("[", target.host, "]")
+                                 : target.host;
+    if (upstream.has_host_header()) {
+      runtime.target_host_headers.push_back(upstream.host_header());
+    } else if (isDefaultPort(service.protocol(), target.port)) {
+      runtime.target_host_headers.push_back(host);
+    } else {
+      runtime.target_host_headers.push_back(target.host_port);
+    }
+    runtime.target_pool_keys.push_back(
+        absl::StrCat(service.protocol(), "://", target.host_port, tls_suffix));
+  }
+}
+
+absl::StatusOr<ServiceRuntime> compileService(
+    const config::v1::Service& service, const SnapshotOptions& options,
+    const CertificateIndex& index,
+    const absl::flat_hash_map<std::string, upstream::UpstreamRuntimeConstSharedPtr>& upstreams) {
   ServiceRuntime runtime;
   runtime.service = &service;
   runtime.address = parseIpLiteral(service.host(), service.port());
@@ -110,13 +132,15 @@ absl::StatusOr<ServiceRuntime> compileService(const config::v1::Service& service
                             ? service.host()
                             : absl::StrCat(service.host(), ":", service.port());
   runtime.pool_key = absl::StrCat(service.protocol(), "://", service.host(), ":", service.port());
+  std::string tls_suffix;
   if (service.protocol() == "https" || service.protocol() == "grpcs") {
     absl::StatusOr<tls::ClientOptions> tls_options = tlsOptions(service, options, index);
     if (!tls_options.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("service ", service.id(), ": ", tls_options.status().message()));
     }
-    runtime.pool_key += tlsPoolSuffix(*tls_options);
+    tls_suffix = tlsPoolSuffix(*tls_options);
+    runtime.pool_key += tls_suffix;
     absl::StatusOr<tls::SslCtxPtr> context = tls::makeClientContext(*tls_options);
     if (!context.ok()) {
       return absl::InvalidArgumentError(
@@ -124,7 +148,26 @@ absl::StatusOr<ServiceRuntime> compileService(const config::v1::Service& service
     }
     runtime.tls_context = std::shared_ptr<SSL_CTX>(context->release(), SSL_CTX_free);
   }
+  if (auto it = upstreams.find(service.host()); it != upstreams.end()) {
+    runtime.upstream = it->second;
+    addTargets(runtime, tls_suffix);
+  }
   return runtime;
+}
+
+// Targets grouped under their upstream, in config order.
+void compileUpstreams(
+    const config::v1::DeclarativeConfig& config, upstream::HealthRegistry* registry,
+    std::vector<upstream::UpstreamRuntimeConstSharedPtr>& out,
+    absl::flat_hash_map<std::string, upstream::UpstreamRuntimeConstSharedPtr>& by_name) {
+  absl::flat_hash_map<std::string, std::vector<const config::v1::Target*>> targets;
+  for (const config::v1::Target& target : config.targets()) {
+    targets[target.upstream_id()].push_back(&target);
+  }
+  for (const config::v1::Upstream& upstream : config.upstreams()) {
+    out.push_back(upstream::compileUpstream(upstream, targets[upstream.id()], registry));
+    by_name.emplace(upstream.name(), out.back());
+  }
 }
 
 }  // namespace
@@ -181,8 +224,11 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::build(
   snapshot->config_ = std::move(config);
   snapshot->version_ = version;
   const CertificateIndex certificates(*snapshot->config_);
+  compileUpstreams(*snapshot->config_, options.health_registry, snapshot->upstreams_,
+                   snapshot->upstreams_by_name_);
   for (const config::v1::Service& service : snapshot->config_->services()) {
-    absl::StatusOr<ServiceRuntime> runtime = compileService(service, options, certificates);
+    absl::StatusOr<ServiceRuntime> runtime =
+        compileService(service, options, certificates, snapshot->upstreams_by_name_);
     if (!runtime.ok()) {
       return runtime.status();
     }
@@ -227,6 +273,18 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::build(
   }
   snapshot->router_ = std::move(*router);
   return snapshot;
+}
+
+const upstream::UpstreamRuntime* Snapshot::upstream(const std::string& name_or_id) const {
+  if (auto it = upstreams_by_name_.find(name_or_id); it != upstreams_by_name_.end()) {
+    return it->second.get();
+  }
+  for (const auto& upstream : upstreams_) {
+    if (upstream->upstream->id() == name_or_id) {
+      return upstream.get();
+    }
+  }
+  return nullptr;
 }
 
 const ServiceRuntime* Snapshot::service(const std::string& id) const {

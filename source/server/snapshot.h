@@ -15,6 +15,7 @@
 #include "source/common/tls/client_context.h"
 #include "source/http/filter_factory.h"
 #include "source/router/router.h"
+#include "source/upstream/upstream_runtime.h"
 
 namespace portico::server {
 
@@ -29,6 +30,12 @@ struct ServiceRuntime {
   std::string host_header;
   // Set when `host` is an IP literal; otherwise the host is resolved per connection.
   std::optional<sockaddr_storage> address;
+  // Set when `host` names an upstream: requests are balanced over its targets, each with its own
+  // Host header (the upstream's host_header, or the target's host:port) and pool key (in the
+  // upstream's target order).
+  upstream::UpstreamRuntimeConstSharedPtr upstream;
+  std::vector<std::string> target_host_headers;
+  std::vector<std::string> target_pool_keys;
 };
 
 // One enabled plugin instance and its compiled config.
@@ -68,6 +75,8 @@ struct SnapshotOptions {
   // The certificate TLS clients get when no sni matches (kong.conf's ssl_cert, or self-signed);
   // null without TLS listeners.
   std::shared_ptr<SSL_CTX> default_server_context;
+  // Where targets' health lives across reloads; nullptr when only validating.
+  upstream::HealthRegistry* health_registry = nullptr;
 };
 
 // An immutable, compiled configuration. Workers hold it through shared_ptr; a stream keeps the
@@ -81,6 +90,11 @@ class Snapshot {
   const config::v1::DeclarativeConfig& config() const { return *config_; }
   const router::Router& router() const { return *router_; }
   const ServiceRuntime* service(const std::string& id) const;
+  // By name or id; nullptr when there is no such upstream.
+  const upstream::UpstreamRuntime* upstream(const std::string& name_or_id) const;
+  const std::vector<upstream::UpstreamRuntimeConstSharedPtr>& upstreams() const {
+    return upstreams_;
+  }
   const PluginIndex& plugins() const { return plugins_; }
   // The certificates TLS listeners present, by SNI.
   const tls::CertificateSelector& serverCertificates() const { return *server_certificates_; }
@@ -92,6 +106,8 @@ class Snapshot {
   std::shared_ptr<const config::v1::DeclarativeConfig> config_;
   std::unique_ptr<const router::Router> router_;
   absl::flat_hash_map<std::string, ServiceRuntime> services_;
+  std::vector<upstream::UpstreamRuntimeConstSharedPtr> upstreams_;
+  absl::flat_hash_map<std::string, upstream::UpstreamRuntimeConstSharedPtr> upstreams_by_name_;
   PluginIndex plugins_;
   std::unique_ptr<const tls::CertificateSelector> server_certificates_;
   uint64_t version_ = 0;

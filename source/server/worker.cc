@@ -11,7 +11,6 @@
 namespace portico::server {
 namespace {
 
-
 // The snapshot as this worker holds it: an alias whose reference count lives in a control block
 // of this worker's own, so streams copying it never contend with other workers on one counter.
 SnapshotConstSharedPtr localAlias(SnapshotConstSharedPtr snapshot) {
@@ -59,6 +58,8 @@ void Worker::run() {
   upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, settings_.upstream_keepalive_pool_size,
                                                      settings_.upstream_keepalive_idle_timeout_ms);
   timeouts_ = std::make_unique<ClientTimeouts>(&loop_, settings_);
+  refusals_ =
+      std::make_unique<ConnectionRefusals>(&loop_, settings_, [this] { return nextRequestId(); });
   if (settings_.access_log_fd >= 0) {
     access_log_ = std::make_unique<AccessLogWriter>(&loop_, settings_.access_log_fd);
   }
@@ -71,6 +72,9 @@ void Worker::run() {
     }
   });
   uv_unref(reinterpret_cast<uv_handle_t*>(cleanup_));
+  reap_soon_ = new uv_idle_t;
+  uv_idle_init(&loop_, reap_soon_);
+  uv_unref(reinterpret_cast<uv_handle_t*>(reap_soon_));
   for (const ListenSocket& socket : sockets_) {
     auto listener = std::make_unique<Listener>(
         Listener{this, new uv_tcp_t, socket.port, socket.tls_context.get()});
@@ -97,6 +101,7 @@ void Worker::run() {
   connections_.clear();
   clearDeferred();
   timeouts_.reset();
+  refusals_.reset();
   upstreams_.reset();
   access_log_.reset();
   for (auto& listener : listeners_) {
@@ -105,6 +110,8 @@ void Worker::run() {
   listeners_.clear();
   network::closeAndDelete(wakeup_);
   network::closeAndDelete(cleanup_);
+  network::closeAndDelete(reap_soon_);
+  reap_soon_ = nullptr;
   uv_walk(
       &loop_,
       [](uv_handle_t* handle, void*) {
@@ -124,6 +131,10 @@ void Worker::onAccept(Listener& listener) {
         network::Connection::accept(reinterpret_cast<uv_stream_t*>(listener.handle), nullptr);
     if (connection == nullptr) {
       return;
+    }
+    if (connections_.size() >= settings_.worker_connections) {
+      refusals_->refuse(std::move(connection));
+      continue;
     }
     auto http = std::make_unique<HttpConnection>(*this, std::move(connection), listener.port,
                                                  listener.tls_context);
@@ -150,6 +161,13 @@ std::string Worker::nextRequestId() {
 
 void Worker::deferredDelete(std::unique_ptr<ActiveStream> stream) {
   deferred_streams_.push_back(std::move(stream));
+  reapSoon();
+}
+
+void Worker::reapSoon() {
+  if (reap_soon_ != nullptr) {
+    uv_idle_start(reap_soon_, [](uv_idle_t*) {});
+  }
 }
 
 void Worker::removeConnection(HttpConnection* connection) {
@@ -159,6 +177,7 @@ void Worker::removeConnection(HttpConnection* connection) {
   }
   deferred_connections_.push_back(std::move(it->second));
   connections_.erase(it);
+  reapSoon();
   connection_count_.fetch_sub(1, std::memory_order_relaxed);
   maybeFinish();
 }
@@ -176,6 +195,9 @@ void Worker::clearDeferred() {
   }
   streams.swap(deferred_streams_);
   connections.swap(deferred_connections_);
+  if (reap_soon_ != nullptr) {
+    uv_idle_stop(reap_soon_);
+  }
 }
 
 void Worker::postSnapshot(SnapshotConstSharedPtr snapshot) {

@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "source/common/network/timeout_list.h"
 #include "source/server/access_log.h"
+#include "source/server/connection_refusal.h"
 #include "source/server/proxy_settings.h"
 #include "source/server/snapshot.h"
 #include "source/server/stats/worker_stats.h"
@@ -95,6 +96,7 @@ class Worker {
   void beginDrain();
   void maybeFinish();
   void clearDeferred();
+  void reapSoon();
 
   int index_;
   const ProxySettings& settings_;
@@ -102,6 +104,10 @@ class Worker {
   uv_loop_t loop_;
   uv_async_t* wakeup_ = nullptr;
   uv_check_t* cleanup_ = nullptr;
+  // Active while something waits in the deferred lists: without it the loop would sleep in poll
+  // until the next event before the check frees it, and a connection closed by a timeout on an
+  // otherwise quiet worker would keep its socket open.
+  uv_idle_t* reap_soon_ = nullptr;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::thread thread_;
 
@@ -115,6 +121,7 @@ class Worker {
   std::unique_ptr<upstream::Upstreams> upstreams_;
   std::unique_ptr<AccessLogWriter> access_log_;
   std::unique_ptr<ClientTimeouts> timeouts_;
+  std::unique_ptr<ConnectionRefusals> refusals_;  // for connections past worker_connections
   absl::flat_hash_map<HttpConnection*, std::unique_ptr<HttpConnection>> connections_;
   std::atomic<size_t> connection_count_{0};
   std::atomic<uint64_t> accepted_total_{0};

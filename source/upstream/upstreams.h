@@ -3,12 +3,13 @@
 #include <uv.h>
 
 #include "source/upstream/connection_pool.h"
+#include "source/upstream/load_balancer.h"
 #include "source/upstream/resolver.h"
 
 namespace portico::upstream {
 
-// A worker's means of reaching upstreams: its connection pool and its resolver. Owned by the
-// worker; state in here outlives config reloads.
+// A worker's means of reaching upstreams: its connection pool, its resolver and its balancing
+// state. Owned by the worker; state in here outlives config reloads.
 struct Upstreams {
   Upstreams(uv_loop_t* event_loop, size_t max_idle_per_key, uint32_t idle_timeout_ms)
       : loop(event_loop),
@@ -18,6 +19,7 @@ struct Upstreams {
   uv_loop_t* loop;
   ConnectionPool pool;
   Resolver resolver;
+  LoadBalancer balancer;
 };
 
 }  // namespace portico::upstream

@@ -1,12 +1,11 @@
 #include "source/xds/cluster_credentials.h"
 
-#include <arpa/inet.h>
-
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "source/common/network/cidr.h"
 
 namespace portico::xds {
 
@@ -25,15 +24,7 @@ std::string hostOf(const std::string& address) {
 
 bool isLoopbackAddress(const std::string& address) {
   const std::string host = hostOf(address);
-  if (host == "localhost") {
-    return true;
-  }
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
-    return (ntohl(v4.s_addr) >> 24) == 127;
-  }
-  in6_addr v6{};
-  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+  return host == "localhost" || network::isLoopbackAddress(host);
 }
 
 absl::StatusOr<std::string> readPem(const std::string& setting, const std::string& path) {

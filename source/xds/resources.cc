@@ -53,6 +53,8 @@ const std::vector<Kind>& kinds() {
       kind(&DeclarativeConfig::mutable_ca_certificates, &DeclarativeConfig::ca_certificates),
       kind(&DeclarativeConfig::mutable_certificates, &DeclarativeConfig::certificates),
       kind(&DeclarativeConfig::mutable_snis, &DeclarativeConfig::snis),
+      kind(&DeclarativeConfig::mutable_upstreams, &DeclarativeConfig::upstreams),
+      kind(&DeclarativeConfig::mutable_targets, &DeclarativeConfig::targets),
       kind(&DeclarativeConfig::mutable_services, &DeclarativeConfig::services),
       kind(&DeclarativeConfig::mutable_consumers, &DeclarativeConfig::consumers),
       kind(&DeclarativeConfig::mutable_jwt_secrets, &DeclarativeConfig::jwt_secrets),
@@ -123,6 +125,18 @@ absl::Status checkReferences(const DeclarativeConfig& config) {
   for (const auto& sni : config.snis()) {
     if (!certificates.contains(sni.certificate_id())) {
       return missing("certificate", sni.certificate_id(), "sni", sni.id());
+    }
+  }
+  const auto upstreams = idsOf(config.upstreams());
+  for (const auto& upstream : config.upstreams()) {
+    if (upstream.has_client_certificate_id() &&
+        !certificates.contains(upstream.client_certificate_id())) {
+      return missing("certificate", upstream.client_certificate_id(), "upstream", upstream.id());
+    }
+  }
+  for (const auto& target : config.targets()) {
+    if (!upstreams.contains(target.upstream_id())) {
+      return missing("upstream", target.upstream_id(), "target", target.id());
     }
   }
   for (const auto& service : config.services()) {

@@ -27,8 +27,9 @@ absl::Status setResources(
     const google::protobuf::RepeatedPtrField<google::protobuf::Any>& resources,
     config::v1::DeclarativeConfig& config);
 
-// Every id an entity refers to names an entity of the config: routes' services, services'
-// certificates, credentials' consumers, plugins' route/service/consumer. A config that passes is
+// Every id an entity refers to names an entity of the config: routes' services, services' and
+// upstreams' certificates, targets' upstreams, credentials' consumers, plugins'
+// route/service/consumer. A config that passes is
 // whole: nothing in it points at something not received yet.
 absl::Status checkReferences(const config::v1::DeclarativeConfig& config);
 

@@ -46,7 +46,9 @@ TEST(XdsResourcesTest, TypesComeInDependencyOrder) {
   EXPECT_LT(position("Consumer"), position("JwtCredential"));
   EXPECT_LT(position("Route"), position("PluginInstance"));
   EXPECT_LT(position("Certificate"), position("Sni"));
-  EXPECT_EQ(types.size(), 8u);
+  EXPECT_LT(position("Certificate"), position("Upstream"));
+  EXPECT_LT(position("Upstream"), position("Target"));
+  EXPECT_EQ(types.size(), 10u);
 }
 
 TEST(XdsResourcesTest, EveryEntitySurvivesTheRoundTrip) {

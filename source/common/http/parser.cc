@@ -1,5 +1,7 @@
 #include "source/common/http/parser.h"
 
+#include <string_view>
+
 namespace portico::http {
 namespace {
 
@@ -8,6 +10,35 @@ Parser* self(llhttp_t* parser) { return static_cast<Parser*>(parser->data); }
 // Room for a typical head's lines, and for those a proxy adds to a response, in one allocation
 // instead of several as the vector grows (768 bytes: still within malloc's per-thread cache).
 constexpr size_t kReservedHeaderLines = 12;
+
+// RFC 9110 §5.6.2 tchar.
+bool isToken(const std::string& name) {
+  if (name.empty()) {
+    return false;
+  }
+  for (const char c : name) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Framing a request could be read two ways by the parsers behind the gateway: a field name that
+// is not a token (llhttp lets "Content Length" through, and it would be forwarded), or a
+// Transfer-Encoding whose final coding is not chunked (RFC 9112 §6.3: 400 and close).
+bool ambiguousRequestHead(const llhttp_t& parser, const MessageHead& head) {
+  if ((parser.flags & F_TRANSFER_ENCODING) != 0 && (parser.flags & F_CHUNKED) == 0) {
+    return true;
+  }
+  for (const HeaderMap::Entry& entry : head.headers.entries()) {
+    if (!isToken(entry.first)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -91,6 +122,9 @@ int Parser::onHeaderValue(llhttp_t* parser, const char* at, size_t length) {
 int Parser::onHeadersComplete(llhttp_t* parser) {
   Parser* p = self(parser);
   MessageHead& head = *p->head_;
+  if (parser->type == HTTP_REQUEST && ambiguousRequestHead(*parser, head)) {
+    return -1;  // HPE_CB_HEADERS_COMPLETE: 400 and close
+  }
   if (parser->type == HTTP_REQUEST) {
     head.method = llhttp_method_name(static_cast<llhttp_method_t>(parser->method));
   } else {

@@ -86,4 +86,13 @@ bool CidrSet::contains(std::string_view address) const {
   return false;
 }
 
+bool isLoopbackAddress(std::string_view address) {
+  static const CidrSet* const loopback = [] {
+    std::vector<std::string> invalid;
+    return new CidrSet(
+        CidrSet::parse({"127.0.0.0/8", "::1/128", "::ffff:127.0.0.0/104"}, &invalid));
+  }();
+  return loopback->contains(address);
+}
+
 }  // namespace portico::network

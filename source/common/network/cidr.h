@@ -33,4 +33,8 @@ class CidrSet {
   std::vector<Cidr> ranges_;
 };
 
+// Whether `address` (an IP literal, no port) is one only this host can reach: 127.0.0.0/8, ::1, or
+// an IPv4-mapped 127.0.0.0/8.
+bool isLoopbackAddress(std::string_view address);
+
 }  // namespace portico::network

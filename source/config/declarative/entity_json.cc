@@ -219,6 +219,8 @@ std::string flattenedEntitiesJson(const v1::DeclarativeConfig& config) {
   appendTable(out, "routes", config.routes(), routeJson);
   appendTable(out, "services", config.services(), serviceJson);
   appendTable(out, "snis", config.snis(), sniJson);
+  appendTable(out, "targets", config.targets(), targetJson);
+  appendTable(out, "upstreams", config.upstreams(), upstreamJson);
   out += '}';
   return out;
 }

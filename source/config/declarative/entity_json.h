@@ -19,6 +19,8 @@ nlohmann::json jwtCredentialJson(const v1::JwtCredential& credential);
 nlohmann::json certificateJson(const v1::Certificate& certificate);
 nlohmann::json caCertificateJson(const v1::CaCertificate& certificate);
 nlohmann::json sniJson(const v1::Sni& sni);
+nlohmann::json upstreamJson(const v1::Upstream& upstream);
+nlohmann::json targetJson(const v1::Target& target);
 
 // The POST /config 201 body, encoded: per entity table a map id -> entity JSON. Tables without
 // entities are left out.

@@ -27,5 +27,7 @@ nlohmann::json validateJwtSecret(nlohmann::json& secret, const Placement& placem
 nlohmann::json validateCertificate(nlohmann::json& certificate, const Placement& placement);
 nlohmann::json validateSni(nlohmann::json& sni, const Placement& placement);
 nlohmann::json validateCaCertificate(nlohmann::json& ca_certificate, const Placement& placement);
+nlohmann::json validateUpstream(nlohmann::json& upstream, const Placement& placement);
+nlohmann::json validateTarget(nlohmann::json& target, const Placement& placement);
 
 }  // namespace portico::config::declarative

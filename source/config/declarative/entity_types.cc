@@ -7,6 +7,14 @@ const std::vector<EntityType>& entityTypes() {
       {"certificates", "certificate", "", {}, {}, {{"snis", "certificate"}}, validateCertificate},
       {"snis", "sni", "name", {"name"}, {{"certificate", "certificates"}}, {}, validateSni},
       {"ca_certificates", "ca_certificate", "", {"cert_digest"}, {}, {}, validateCaCertificate},
+      {"upstreams",
+       "upstream",
+       "name",
+       {"name"},
+       {{"client_certificate", "certificates"}},
+       {{"targets", "upstream"}},
+       validateUpstream},
+      {"targets", "target", "", {}, {{"upstream", "upstreams"}}, {}, validateTarget},
       {"services",
        "service",
        "name",
@@ -56,8 +64,7 @@ const EntityType* findEntityType(const std::string& name) {
 }
 
 bool isIgnoredEntityKey(const std::string& key) {
-  static const std::vector<std::string> kIgnored = {"upstreams", "targets", "vaults", "keys",
-                                                    "key_sets"};
+  static const std::vector<std::string> kIgnored = {"vaults", "keys", "key_sets"};
   for (const auto& ignored : kIgnored) {
     if (key == ignored) {
       return true;

@@ -76,6 +76,12 @@ nlohmann::json exportDocument(const v1::DeclarativeConfig& config) {
   for (const auto& certificate : config.ca_certificates()) {
     add("ca_certificates", caCertificateJson(certificate));
   }
+  for (const auto& upstream : config.upstreams()) {
+    add("upstreams", exported(upstreamJson(upstream), {"client_certificate"}));
+  }
+  for (const auto& target : config.targets()) {
+    add("targets", exported(targetJson(target), {"upstream"}));
+  }
   return document;
 }
 

@@ -101,10 +101,20 @@ class Flattener {
     }
   }
 
-  std::optional<std::string> cacheKey(const Item& item) {
+  // Kong's schema `cache_key` fields, for the tables whose ids derive from them.
+  static const std::vector<const char*>* cacheKeyFields(const std::string& type) {
+    static const std::vector<const char*> plugins = {"name", "route", "service", "consumer"};
+    static const std::vector<const char*> targets = {"upstream", "target"};
+    if (type == "plugins") {
+      return &plugins;
+    }
+    return type == "targets" ? &targets : nullptr;
+  }
+
+  std::optional<std::string> cacheKey(const Item& item, const std::vector<const char*>& fields) {
     const nlohmann::json& record = *item.record;
     std::string key = absl::StrCat(item.type->name, ":*");
-    for (const char* field : {"name", "route", "service", "consumer"}) {
+    for (const char* field : fields) {
       auto value = record.find(field);
       if (value == record.end()) {
         if (field != item.parent_key) {
@@ -132,8 +142,8 @@ class Flattener {
         continue;
       }
       std::optional<std::string> key;
-      if (item.type->name == "plugins") {
-        key = cacheKey(item);
+      if (const std::vector<const char*>* fields = cacheKeyFields(item.type->name)) {
+        key = cacheKey(item, *fields);
       } else if (item.type->name != "jwt_secrets" && !item.type->endpoint_key.empty()) {
         auto value = record.find(item.type->endpoint_key);
         if (value != record.end() && value->is_string()) {

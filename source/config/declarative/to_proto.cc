@@ -271,6 +271,9 @@ v1::DeclarativeConfig buildConfig(
   each("snis", [&](const nlohmann::json& r) { *config.add_snis() = sniFromJson(r); });
   each("ca_certificates",
        [&](const nlohmann::json& r) { *config.add_ca_certificates() = caCertificateFromJson(r); });
+  each("upstreams",
+       [&](const nlohmann::json& r) { *config.add_upstreams() = upstreamFromJson(r); });
+  each("targets", [&](const nlohmann::json& r) { *config.add_targets() = targetFromJson(r); });
   return config;
 }
 

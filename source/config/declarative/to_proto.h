@@ -18,6 +18,8 @@ v1::JwtCredential jwtCredentialFromJson(const nlohmann::json& record);
 v1::Certificate certificateFromJson(const nlohmann::json& record);
 v1::Sni sniFromJson(const nlohmann::json& record);
 v1::CaCertificate caCertificateFromJson(const nlohmann::json& record);
+v1::Upstream upstreamFromJson(const nlohmann::json& record);
+v1::Target targetFromJson(const nlohmann::json& record);
 
 v1::DeclarativeConfig buildConfig(
     const std::map<std::string, std::vector<nlohmann::json>>& entities);

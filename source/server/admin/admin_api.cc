@@ -16,6 +16,7 @@
 #include "source/server/admin/node_info.h"
 #include "source/server/admin/responses.h"
 #include "source/server/admin/status_endpoints.h"
+#include "source/server/admin/upstream_health.h"
 #include "source/server/admin/url_encoding.h"
 
 namespace portico::server::admin {
@@ -154,6 +155,12 @@ AdminResponse AdminApi::route(const AdminRequest& request) const {
     }
     return method == "GET" ? getConfig(config_)
                            : postConfig(request, query, config_, apply_config_);
+  }
+  if (segments->size() == 3 && (*segments)[0] == "upstreams" && (*segments)[2] == "health") {
+    if (auto refused = checkMethod(request.method, read_only)) {
+      return std::move(*refused);
+    }
+    return upstreamHealth(*config_.current(), urlDecode((*segments)[1], false), query, node_id_);
   }
   const std::optional<EntityRoute> entity_route = matchEntityRoute(*segments);
   if (!entity_route) {

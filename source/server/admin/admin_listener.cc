@@ -6,6 +6,8 @@
 #include "source/common/network/connection.h"
 #include "source/common/network/handle.h"
 #include "source/common/network/timer.h"
+#include "source/server/admin/bearer_token.h"
+#include "source/server/admin/responses.h"
 #include "source/server/proxy_settings.h"
 
 namespace portico::server::admin {
@@ -19,6 +21,9 @@ class AdminListener::Session : public network::ConnectionCallbacks, public http:
         idle_timer_(listener.loop_, [this] { listener_.remove(this); }) {
     connection_->setCallbacks(this);
     idle_timer_.arm(60000);
+    if (listener_.security_.tls_context != nullptr) {
+      connection_->startServerTls(listener_.security_.tls_context);
+    }
   }
 
   void onData(const char* data, size_t length) override {
@@ -69,7 +74,7 @@ class AdminListener::Session : public network::ConnectionCallbacks, public http:
       reply(413, R"({"message":"Payload too large"})", true);
       return;
     }
-    AdminResponse response = listener_.api_.handle(request_);
+    AdminResponse response = authorized() ? listener_.api_.handle(request_) : unauthorized();
     http::MessageHead head;
     head.status = response.status;
     head.headers = std::move(response.headers);
@@ -89,6 +94,17 @@ class AdminListener::Session : public network::ConnectionCallbacks, public http:
   }
 
  private:
+  bool authorized() const {
+    const std::string& token = listener_.security_.bearer_token;
+    return token.empty() || bearerTokenMatches(request_.headers, token);
+  }
+
+  static AdminResponse unauthorized() {
+    AdminResponse response = jsonResponse(401, {{"message", "Unauthorized"}});
+    response.headers.set("WWW-Authenticate", R"(Bearer realm="portico-admin")");
+    return response;
+  }
+
   void reply(int status, std::string_view body, bool close_after) {
     http::MessageHead head;
     head.status = status;
@@ -120,8 +136,9 @@ class AdminListener::Session : public network::ConnectionCallbacks, public http:
   bool closing_ = false;
 };
 
-AdminListener::AdminListener(uv_loop_t* loop, int fd, const AdminApi& api)
-    : loop_(loop), handle_(new uv_tcp_t), api_(api) {
+AdminListener::AdminListener(uv_loop_t* loop, int fd, const AdminApi& api,
+                             ListenerSecurity security)
+    : loop_(loop), handle_(new uv_tcp_t), api_(api), security_(std::move(security)) {
   uv_tcp_init(loop, handle_);
   uv_tcp_open(handle_, fd);
   handle_->data = this;

@@ -23,6 +23,7 @@ const std::vector<EntityType>& entityTypes() {
       {EntityKind::kPlugin, "plugins", "plugins", "plugins", "instance_name"},
       {EntityKind::kJwtSecret, "jwt_secrets", "jwts", "jwt", "key"},
       {EntityKind::kUpstream, "upstreams", "upstreams", "upstreams", "name"},
+      {EntityKind::kTarget, "targets", "targets", "targets", "target"},
       {EntityKind::kCertificate, "certificates", "certificates", "certificates", ""},
       {EntityKind::kCaCertificate, "ca_certificates", "ca_certificates", "ca_certificates", ""},
       {EntityKind::kSni, "snis", "snis", "snis", "name"},
@@ -60,6 +61,8 @@ const std::vector<Relation>& relations() {
       {EntityKind::kPlugin, "consumer", EntityKind::kConsumer},
       {EntityKind::kJwtSecret, "consumer", EntityKind::kConsumer},
       {EntityKind::kSni, "certificate", EntityKind::kCertificate},
+      {EntityKind::kUpstream, "client_certificate", EntityKind::kCertificate},
+      {EntityKind::kTarget, "upstream", EntityKind::kUpstream},
       {EntityKind::kKey, "set", EntityKind::kKeySet},
   };
   return all;
@@ -77,6 +80,10 @@ size_t EntityTable::size(EntityKind kind) const {
       return config_.plugins_size();
     case EntityKind::kJwtSecret:
       return config_.jwt_secrets_size();
+    case EntityKind::kUpstream:
+      return config_.upstreams_size();
+    case EntityKind::kTarget:
+      return config_.targets_size();
     default:
       return 0;
   }
@@ -95,6 +102,10 @@ std::string_view EntityTable::id(EntityKind kind, size_t index) const {
       return config_.plugins(i).id();
     case EntityKind::kJwtSecret:
       return config_.jwt_secrets(i).id();
+    case EntityKind::kUpstream:
+      return config_.upstreams(i).id();
+    case EntityKind::kTarget:
+      return config_.targets(i).id();
     default:
       return {};
   }
@@ -113,6 +124,10 @@ std::optional<std::string_view> EntityTable::endpointKey(EntityKind kind, size_t
       return ifSet(config_.plugins(i).has_instance_name(), config_.plugins(i).instance_name());
     case EntityKind::kJwtSecret:
       return config_.jwt_secrets(i).key();
+    case EntityKind::kUpstream:
+      return config_.upstreams(i).name();
+    case EntityKind::kTarget:
+      return config_.targets(i).target();
     default:
       return std::nullopt;
   }
@@ -151,6 +166,15 @@ std::optional<std::string_view> EntityTable::foreignId(EntityKind kind, size_t i
                  ? ifSet(!credential.consumer_id().empty(), credential.consumer_id())
                  : std::nullopt;
     }
+    case EntityKind::kUpstream: {
+      const auto& upstream = config_.upstreams(i);
+      return field == "client_certificate"
+                 ? ifSet(upstream.has_client_certificate_id(), upstream.client_certificate_id())
+                 : std::nullopt;
+    }
+    case EntityKind::kTarget:
+      return field == "upstream" ? std::optional<std::string_view>(config_.targets(i).upstream_id())
+                                 : std::nullopt;
     default:
       return std::nullopt;
   }
@@ -169,6 +193,10 @@ nlohmann::json EntityTable::render(EntityKind kind, size_t index) const {
       return declarative::pluginJson(config_.plugins(i));
     case EntityKind::kJwtSecret:
       return declarative::jwtCredentialJson(config_.jwt_secrets(i));
+    case EntityKind::kUpstream:
+      return declarative::upstreamJson(config_.upstreams(i));
+    case EntityKind::kTarget:
+      return declarative::targetJson(config_.targets(i));
     default:
       return nullptr;
   }

@@ -19,6 +19,7 @@ enum class EntityKind {
   kPlugin,
   kJwtSecret,
   kUpstream,
+  kTarget,
   kCertificate,
   kCaCertificate,
   kSni,

@@ -4,41 +4,11 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "source/common/http/cookies.h"
 #include "source/common/http/uri_args.h"
 
 namespace portico::filters::http::jwt {
 namespace {
-
-std::string_view trimSpaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-// nginx's $cookie_<name>: the first cookie of that name (case-insensitive) over every Cookie line.
-std::string_view findCookie(const portico::http::HeaderMap& headers, std::string_view name) {
-  for (const auto& [header, value] : headers.entries()) {
-    if (!portico::http::equalsIgnoreCase(header, "cookie")) {
-      continue;
-    }
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      const size_t end = rest.find(';');
-      std::string_view pair = trimSpaces(rest.substr(0, end));
-      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-      const size_t equals = pair.find('=');
-      if (equals != std::string_view::npos &&
-          portico::http::equalsIgnoreCase(trimSpaces(pair.substr(0, equals)), name)) {
-        return trimSpaces(pair.substr(equals + 1));
-      }
-    }
-  }
-  return {};
-}
 
 // Kong collects tokens in a Lua set; the flag stands for a valueless query parameter (`true`).
 class TokenSet {
@@ -119,7 +89,7 @@ ExtractedToken TokenExtractor::extract(const portico::http::HeaderMap& headers,
     }
   }
   for (const std::string& name : sources_.cookie_names) {
-    tokens.add(findCookie(headers, name));
+    tokens.add(portico::http::findCookie(headers, name));
   }
   for (const std::string& name : sources_.header_names) {
     if (const std::string* value = headers.get(name)) {

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "source/common/http/serializer.h"
 #include "source/common/log/logger.h"
+#include "source/filters/http/proxy/balancer_key.h"
 #include "source/filters/http/proxy/upstream_request.h"
 #include "source/http/stream_context.h"
 
@@ -14,6 +15,7 @@ constexpr size_t kMaxReplayBytes = 64 * 1024;
 
 constexpr char kBadResponse[] = "An invalid response was received from the upstream server";
 constexpr char kTimedOut[] = "The upstream server is timing out";
+constexpr char kNoPeer[] = "failure to get a peer from the ring-balancer";
 
 bool isIdempotent(const std::string& method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
@@ -25,7 +27,7 @@ bool isIdempotent(const std::string& method) {
 ProxyFilter::ProxyFilter(upstream::Upstreams& upstreams)
     : upstreams_(upstreams), timer_(upstreams.loop, [this] { onTimeout(); }) {}
 
-ProxyFilter::~ProxyFilter() = default;
+ProxyFilter::~ProxyFilter() { finishAttempt(); }
 
 http::FilterStatus ProxyFilter::onRequestHeaders(http::MessageHead& request, bool end_stream) {
   http::StreamContext& context = callbacks_->context();
@@ -42,15 +44,76 @@ http::FilterStatus ProxyFilter::onRequestHeaders(http::MessageHead& request, boo
   request_end_seen_ = end_stream || !request_has_body_;
   retries_left_ = context.service->service->retries();
   context.proxied = true;
+  const server::ServiceRuntime& service = *context.service;
+  pool_key_ = &service.pool_key;
+  host_ = &service.service->host();
+  port_ = static_cast<uint16_t>(service.service->port());
+  if (service.upstream != nullptr) {
+    balanced_ = service.upstream;
+    BalancerKey key = balancerKey(*balanced_, request, context);
+    hash_key_ = std::move(key.value);
+    set_cookie_ = std::move(key.set_cookie);
+    if (!context.match->route->preserve_host()) {
+      // Ours is the only Host line: the client's are dropped.
+      const size_t line = request_head_bytes_.find("\r\nHost: ");
+      if (line != std::string::npos) {
+        host_value_offset_ = line + 8;
+        host_value_length_ =
+            request_head_bytes_.find("\r\n", host_value_offset_) - host_value_offset_;
+      }
+    }
+  }
   startAttempt();
   return http::FilterStatus::kStop;
+}
+
+bool ProxyFilter::pickTarget() {
+  const server::ServiceRuntime& service = *callbacks_->context().service;
+  const upstream::UpstreamRuntime& balanced = *balanced_;
+  finishAttempt();
+  std::optional<size_t> picked = upstreams_.balancer.pick(balanced, hash_key_, tried_targets_);
+  if (!picked) {
+    phase_ = Phase::kDone;
+    timer_.disarm();
+    callbacks_->sendLocalReply(503, kNoPeer, {});
+    return false;
+  }
+  target_ = picked;
+  tried_targets_.push_back(*picked);
+  upstreams_.balancer.attemptStarted(balanced, *picked);
+  const upstream::TargetRuntime& target = balanced.targets[*picked];
+  pool_key_ = &service.target_pool_keys[*picked];
+  host_ = &target.host;
+  port_ = target.port;
+  if (host_value_offset_ != std::string::npos) {
+    const std::string& host_header = service.target_host_headers[*picked];
+    request_head_bytes_.replace(host_value_offset_, host_value_length_, host_header);
+    host_value_length_ = host_header.size();
+  }
+  return true;
+}
+
+void ProxyFilter::finishAttempt() {
+  if (target_) {
+    upstreams_.balancer.attemptFinished(*balanced_, *target_);
+    target_.reset();
+  }
+}
+
+void ProxyFilter::reportOutcome(upstream::AttemptOutcome outcome, int status) {
+  if (target_) {
+    upstreams_.balancer.report(*balanced_, *target_, outcome, status);
+  }
 }
 
 void ProxyFilter::startAttempt() {
   const server::ServiceRuntime& service = *callbacks_->context().service;
   connected_ = false;
   connection_reused_ = false;
-  connection_ = force_fresh_connection_ ? nullptr : upstreams_.pool.take(service.pool_key);
+  if (balanced_ != nullptr && !pickTarget()) {
+    return;
+  }
+  connection_ = force_fresh_connection_ ? nullptr : upstreams_.pool.take(*pool_key_);
   if (connection_ != nullptr) {
     connection_->setCallbacks(this);
     connection_reused_ = true;
@@ -58,8 +121,10 @@ void ProxyFilter::startAttempt() {
     sendRequest();
     return;
   }
-  if (service.address) {
-    connectTo(reinterpret_cast<const sockaddr*>(&*service.address));
+  const std::optional<sockaddr_storage>& address =
+      target_ ? balanced_->targets[*target_].address : service.address;
+  if (address) {
+    connectTo(reinterpret_cast<const sockaddr*>(&*address));
     return;
   }
   phase_ = Phase::kResolving;
@@ -68,22 +133,20 @@ void ProxyFilter::startAttempt() {
     alive_ = std::make_shared<ProxyFilter*>(this);
   }
   std::weak_ptr<ProxyFilter*> alive = alive_;
-  upstreams_.resolver.resolve(
-      service.service->host(), static_cast<uint16_t>(service.service->port()),
-      [alive](const upstream::Resolver::Result& result) {
-        std::shared_ptr<ProxyFilter*> self = alive.lock();
-        if (self == nullptr || (*self)->phase_ != Phase::kResolving) {
-          return;
-        }
-        ProxyFilter& filter = **self;
-        if (result.outcome == upstream::Resolver::Outcome::kOk) {
-          filter.connectTo(reinterpret_cast<const sockaddr*>(&result.address));
-        } else if (result.outcome == upstream::Resolver::Outcome::kNameError) {
-          filter.fail(Failure::kNameError, result.error);
-        } else {
-          filter.fail(Failure::kConnect, result.error);
-        }
-      });
+  upstreams_.resolver.resolve(*host_, port_, [alive](const upstream::Resolver::Result& result) {
+    std::shared_ptr<ProxyFilter*> self = alive.lock();
+    if (self == nullptr || (*self)->phase_ != Phase::kResolving) {
+      return;
+    }
+    ProxyFilter& filter = **self;
+    if (result.outcome == upstream::Resolver::Outcome::kOk) {
+      filter.connectTo(reinterpret_cast<const sockaddr*>(&result.address));
+    } else if (result.outcome == upstream::Resolver::Outcome::kNameError) {
+      filter.fail(Failure::kNameError, result.error);
+    } else {
+      filter.fail(Failure::kConnect, result.error);
+    }
+  });
 }
 
 void ProxyFilter::connectTo(const sockaddr* address) {
@@ -91,7 +154,7 @@ void ProxyFilter::connectTo(const sockaddr* address) {
   phase_ = Phase::kConnecting;
   timer_.arm(service.service->connect_timeout());
   connection_ = network::Connection::connect(upstreams_.loop, address, service.tls_context.get(),
-                                             service.service->host(), this);
+                                             *host_, this);
 }
 
 void ProxyFilter::onConnected() {
@@ -202,6 +265,7 @@ void ProxyFilter::onHead(http::MessageHead& head) {
   http::StreamContext& context = callbacks_->context();
   context.upstream_headers_ms = uv_now(upstreams_.loop);
   context.upstream_status = head.status;
+  reportOutcome(upstream::AttemptOutcome::kHttpStatus, head.status);
   phase_ = Phase::kStreamingResponse;
   response_keep_alive_ = head.keep_alive && head.status != 101;
   http::MessageHead response;
@@ -210,6 +274,9 @@ void ProxyFilter::onHead(http::MessageHead& head) {
   response.version_major = head.version_major;
   response.version_minor = head.version_minor;
   response.headers = std::move(head.headers);
+  if (!set_cookie_.empty()) {
+    response.headers.add("Set-Cookie", std::move(set_cookie_));
+  }
   callbacks_->encodeHeaders(response, false);
 }
 
@@ -227,6 +294,7 @@ void ProxyFilter::onMessageComplete() {
   }
   phase_ = Phase::kDone;
   timer_.disarm();
+  finishAttempt();
   releaseConnection(response_keep_alive_ && request_sent_);
   callbacks_->encodeData(nullptr, 0, true);
 }
@@ -236,7 +304,7 @@ void ProxyFilter::releaseConnection(bool reusable) {
     return;
   }
   if (reusable) {
-    upstreams_.pool.release(callbacks_->context().service->pool_key, std::move(connection_));
+    upstreams_.pool.release(*pool_key_, std::move(connection_));
   }
   connection_.reset();
 }
@@ -265,6 +333,8 @@ void ProxyFilter::onClose(network::CloseReason reason, const std::string& detail
       if (phase_ != Phase::kDone) {
         phase_ = Phase::kDone;
         connection_.reset();
+        reportOutcome(upstream::AttemptOutcome::kTcpFailure);
+        finishAttempt();
         callbacks_->sendGatewayError(502, kBadResponse);
       }
       return;
@@ -288,6 +358,8 @@ void ProxyFilter::onTimeout() {
     case Phase::kStreamingResponse:
       phase_ = Phase::kDone;
       connection_.reset();
+      reportOutcome(upstream::AttemptOutcome::kTimeout);
+      finishAttempt();
       callbacks_->sendGatewayError(504, kTimedOut);
       return;
     case Phase::kIdle:
@@ -301,18 +373,26 @@ void ProxyFilter::fail(Failure failure, const std::string& detail) {
   timer_.disarm();
   connection_.reset();
   parser_.reset();
+  if (failure != Failure::kNameError) {
+    reportOutcome(failure == Failure::kTimeout ? upstream::AttemptOutcome::kTimeout
+                                               : upstream::AttemptOutcome::kTcpFailure);
+  }
   // Only failures to reach the upstream are retried: a request it may have seen is not sent twice.
-  const bool retryable = failure != Failure::kNameError && before_request_sent;
+  // Over an upstream, an idempotent request whose response had not begun also moves on to the
+  // next target (nginx's proxy_next_upstream), so a target dying under load costs no client error.
+  const bool balanced_replay = target_ && idempotent_ && replay_complete_ && request_end_seen_ &&
+                               phase_ == Phase::kWaitingResponse;
+  const bool retryable = failure != Failure::kNameError && (before_request_sent || balanced_replay);
   if (retryable && retries_left_ > 0) {
     --retries_left_;
     startAttempt();
     return;
   }
   phase_ = Phase::kDone;
+  finishAttempt();
   const http::StreamContext& context = callbacks_->context();
-  const config::v1::Service& service = *context.service->service;
   log::error(absl::StrCat(failure == Failure::kTimeout ? "upstream timed out" : "upstream failed",
-                          " (", detail, ") while talking to ", service.host(), ":", service.port(),
+                          " (", detail, ") while talking to ", *host_, ":", port_,
                           ", request_id: ", context.request_id));
   switch (failure) {
     case Failure::kNameError:
@@ -339,6 +419,7 @@ void ProxyFilter::onDownstreamReset() {
   phase_ = Phase::kDone;
   timer_.disarm();
   connection_.reset();
+  finishAttempt();
 }
 
 }  // namespace portico::filters

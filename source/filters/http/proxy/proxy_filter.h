@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "source/common/http/parser.h"
 #include "source/common/network/connection.h"
@@ -46,6 +47,11 @@ class ProxyFilter : public http::HttpFilter,
   enum class Failure { kConnect, kTimeout, kBadResponse, kNameError };
 
   void startAttempt();
+  // For a service balanced over an upstream: picks the attempt's target and points the Host
+  // header and pool key at it. False when no target can take the request (answered 503).
+  bool pickTarget();
+  void finishAttempt();
+  void reportOutcome(upstream::AttemptOutcome outcome, int status = 0);
   void connectTo(const sockaddr* address);
   void sendRequest();
   void parseResponse(const char* data, size_t length);
@@ -81,6 +87,19 @@ class ProxyFilter : public http::HttpFilter,
   uint32_t retries_left_ = 0;
   bool response_keep_alive_ = false;
   bool downstream_paused_ = false;
+
+  // The attempt's endpoint: the service's, or the picked target's.
+  const std::string* pool_key_ = nullptr;
+  const std::string* host_ = nullptr;
+  uint16_t port_ = 0;
+  // Balanced services only; held so the attempt can be closed out even after the stream let go.
+  upstream::UpstreamRuntimeConstSharedPtr balanced_;
+  std::string hash_key_;
+  std::string set_cookie_;
+  std::vector<size_t> tried_targets_;
+  std::optional<size_t> target_;  // the current attempt's target, counted as in flight
+  size_t host_value_offset_ = std::string::npos;  // of the Host header's value in the head
+  size_t host_value_length_ = 0;
 };
 
 }  // namespace portico::filters
