@@ -1,26 +1,18 @@
 #include "source/config/declarative/to_proto.h"
 
 #include "absl/strings/ascii.h"
+#include "source/config/declarative/record_fields.h"
 #include "source/config/declarative/struct_json.h"
 
 namespace portico::config::declarative {
 namespace {
 
-bool has(const nlohmann::json& record, const char* field) {
-  auto it = record.find(field);
-  return it != record.end() && !it->is_null();
-}
-
-std::string text(const nlohmann::json& record, const char* field) {
-  return has(record, field) ? record[field].get<std::string>() : std::string();
-}
-
 int64_t integer(const nlohmann::json& record, const char* field) {
-  return has(record, field) ? static_cast<int64_t>(record[field].get<double>()) : 0;
+  return recordHas(record, field) ? static_cast<int64_t>(record[field].get<double>()) : 0;
 }
 
 bool boolean(const nlohmann::json& record, const char* field) {
-  return has(record, field) && record[field].get<bool>();
+  return recordHas(record, field) && record[field].get<bool>();
 }
 
 // Only called for present fields, so an absent list stays distinguishable from [].
@@ -34,35 +26,35 @@ void setList(const nlohmann::json& record, const char* field, v1::StringList* li
 
 v1::Service serviceFromJson(const nlohmann::json& record) {
   v1::Service service;
-  service.set_id(text(record, "id"));
-  if (has(record, "name")) {
-    service.set_name(text(record, "name"));
+  service.set_id(recordText(record, "id"));
+  if (recordHas(record, "name")) {
+    service.set_name(recordText(record, "name"));
   }
-  service.set_protocol(text(record, "protocol"));
-  service.set_host(text(record, "host"));
+  service.set_protocol(recordText(record, "protocol"));
+  service.set_host(recordText(record, "host"));
   service.set_port(static_cast<uint32_t>(integer(record, "port")));
-  if (has(record, "path")) {
-    service.set_path(text(record, "path"));
+  if (recordHas(record, "path")) {
+    service.set_path(recordText(record, "path"));
   }
   service.set_retries(static_cast<uint32_t>(integer(record, "retries")));
   service.set_connect_timeout(static_cast<uint32_t>(integer(record, "connect_timeout")));
   service.set_write_timeout(static_cast<uint32_t>(integer(record, "write_timeout")));
   service.set_read_timeout(static_cast<uint32_t>(integer(record, "read_timeout")));
-  if (has(record, "tags")) {
+  if (recordHas(record, "tags")) {
     setList(record, "tags", service.mutable_tags());
   }
-  if (has(record, "client_certificate")) {
+  if (recordHas(record, "client_certificate")) {
     const nlohmann::json& certificate = record["client_certificate"];
-    service.set_client_certificate_id(certificate.is_object() ? text(certificate, "id")
+    service.set_client_certificate_id(certificate.is_object() ? recordText(certificate, "id")
                                                               : certificate.get<std::string>());
   }
-  if (has(record, "tls_verify")) {
+  if (recordHas(record, "tls_verify")) {
     service.set_tls_verify(boolean(record, "tls_verify"));
   }
-  if (has(record, "tls_verify_depth")) {
+  if (recordHas(record, "tls_verify_depth")) {
     service.set_tls_verify_depth(static_cast<uint32_t>(integer(record, "tls_verify_depth")));
   }
-  if (has(record, "ca_certificates")) {
+  if (recordHas(record, "ca_certificates")) {
     setList(record, "ca_certificates", service.mutable_ca_certificate_ids());
   }
   service.set_enabled(boolean(record, "enabled"));
@@ -73,23 +65,23 @@ v1::Service serviceFromJson(const nlohmann::json& record) {
 
 v1::Route routeFromJson(const nlohmann::json& record) {
   v1::Route route;
-  route.set_id(text(record, "id"));
-  if (has(record, "name")) {
-    route.set_name(text(record, "name"));
+  route.set_id(recordText(record, "id"));
+  if (recordHas(record, "name")) {
+    route.set_name(recordText(record, "name"));
   }
   for (const auto& protocol : record.value("protocols", nlohmann::json::array())) {
     route.add_protocols(protocol.get<std::string>());
   }
-  if (has(record, "methods")) {
+  if (recordHas(record, "methods")) {
     setList(record, "methods", route.mutable_methods());
   }
-  if (has(record, "hosts")) {
+  if (recordHas(record, "hosts")) {
     setList(record, "hosts", route.mutable_hosts());
   }
-  if (has(record, "paths")) {
+  if (recordHas(record, "paths")) {
     setList(record, "paths", route.mutable_paths());
   }
-  if (has(record, "headers")) {
+  if (recordHas(record, "headers")) {
     auto* values = route.mutable_headers()->mutable_values();
     for (const auto& [name, accepted] : record["headers"].items()) {
       v1::StringList& list = (*values)[absl::AsciiStrToLower(name)];
@@ -100,28 +92,28 @@ v1::Route routeFromJson(const nlohmann::json& record) {
       }
     }
   }
-  if (has(record, "snis")) {
+  if (recordHas(record, "snis")) {
     setList(record, "snis", route.mutable_snis());
   }
-  if (has(record, "sources")) {
+  if (recordHas(record, "sources")) {
     *route.mutable_sources() = toListValue(record["sources"]);
   }
-  if (has(record, "destinations")) {
+  if (recordHas(record, "destinations")) {
     *route.mutable_destinations() = toListValue(record["destinations"]);
   }
   route.set_strip_path(boolean(record, "strip_path"));
   route.set_preserve_host(boolean(record, "preserve_host"));
   route.set_regex_priority(integer(record, "regex_priority"));
-  route.set_path_handling(text(record, "path_handling"));
+  route.set_path_handling(recordText(record, "path_handling"));
   route.set_https_redirect_status_code(
       static_cast<uint32_t>(integer(record, "https_redirect_status_code")));
   route.set_request_buffering(boolean(record, "request_buffering"));
   route.set_response_buffering(boolean(record, "response_buffering"));
-  if (has(record, "tags")) {
+  if (recordHas(record, "tags")) {
     setList(record, "tags", route.mutable_tags());
   }
-  if (has(record, "service")) {
-    route.set_service_id(text(record, "service"));
+  if (recordHas(record, "service")) {
+    route.set_service_id(recordText(record, "service"));
   }
   route.set_created_at(integer(record, "created_at"));
   route.set_updated_at(integer(record, "updated_at"));
@@ -130,14 +122,14 @@ v1::Route routeFromJson(const nlohmann::json& record) {
 
 v1::Consumer consumerFromJson(const nlohmann::json& record) {
   v1::Consumer consumer;
-  consumer.set_id(text(record, "id"));
-  if (has(record, "username")) {
-    consumer.set_username(text(record, "username"));
+  consumer.set_id(recordText(record, "id"));
+  if (recordHas(record, "username")) {
+    consumer.set_username(recordText(record, "username"));
   }
-  if (has(record, "custom_id")) {
-    consumer.set_custom_id(text(record, "custom_id"));
+  if (recordHas(record, "custom_id")) {
+    consumer.set_custom_id(recordText(record, "custom_id"));
   }
-  if (has(record, "tags")) {
+  if (recordHas(record, "tags")) {
     setList(record, "tags", consumer.mutable_tags());
   }
   consumer.set_created_at(integer(record, "created_at"));
@@ -147,28 +139,28 @@ v1::Consumer consumerFromJson(const nlohmann::json& record) {
 
 v1::PluginInstance pluginFromJson(const nlohmann::json& record) {
   v1::PluginInstance plugin;
-  plugin.set_id(text(record, "id"));
-  plugin.set_name(text(record, "name"));
-  if (has(record, "instance_name")) {
-    plugin.set_instance_name(text(record, "instance_name"));
+  plugin.set_id(recordText(record, "id"));
+  plugin.set_name(recordText(record, "name"));
+  if (recordHas(record, "instance_name")) {
+    plugin.set_instance_name(recordText(record, "instance_name"));
   }
-  if (has(record, "route")) {
-    plugin.set_route_id(text(record, "route"));
+  if (recordHas(record, "route")) {
+    plugin.set_route_id(recordText(record, "route"));
   }
-  if (has(record, "service")) {
-    plugin.set_service_id(text(record, "service"));
+  if (recordHas(record, "service")) {
+    plugin.set_service_id(recordText(record, "service"));
   }
-  if (has(record, "consumer")) {
-    plugin.set_consumer_id(text(record, "consumer"));
+  if (recordHas(record, "consumer")) {
+    plugin.set_consumer_id(recordText(record, "consumer"));
   }
-  if (has(record, "config")) {
+  if (recordHas(record, "config")) {
     *plugin.mutable_config() = toStruct(record["config"]);
   }
   for (const auto& protocol : record.value("protocols", nlohmann::json::array())) {
     plugin.add_protocols(protocol.get<std::string>());
   }
   plugin.set_enabled(boolean(record, "enabled"));
-  if (has(record, "tags")) {
+  if (recordHas(record, "tags")) {
     setList(record, "tags", plugin.mutable_tags());
   }
   plugin.set_created_at(integer(record, "created_at"));
@@ -178,39 +170,39 @@ v1::PluginInstance pluginFromJson(const nlohmann::json& record) {
 
 v1::JwtCredential jwtCredentialFromJson(const nlohmann::json& record) {
   v1::JwtCredential credential;
-  credential.set_id(text(record, "id"));
-  credential.set_consumer_id(text(record, "consumer"));
-  credential.set_key(text(record, "key"));
-  credential.set_secret(text(record, "secret"));
-  if (has(record, "rsa_public_key")) {
-    credential.set_rsa_public_key(text(record, "rsa_public_key"));
+  credential.set_id(recordText(record, "id"));
+  credential.set_consumer_id(recordText(record, "consumer"));
+  credential.set_key(recordText(record, "key"));
+  credential.set_secret(recordText(record, "secret"));
+  if (recordHas(record, "rsa_public_key")) {
+    credential.set_rsa_public_key(recordText(record, "rsa_public_key"));
   }
-  credential.set_algorithm(text(record, "algorithm"));
-  if (has(record, "tags")) {
+  credential.set_algorithm(recordText(record, "algorithm"));
+  if (recordHas(record, "tags")) {
     setList(record, "tags", credential.mutable_tags());
   }
   credential.set_created_at(integer(record, "created_at"));
-  if (has(record, "jwks")) {
-    credential.set_jwks(text(record, "jwks"));
+  if (recordHas(record, "jwks")) {
+    credential.set_jwks(recordText(record, "jwks"));
   }
-  if (has(record, "jwks_uri")) {
-    credential.set_jwks_uri(text(record, "jwks_uri"));
+  if (recordHas(record, "jwks_uri")) {
+    credential.set_jwks_uri(recordText(record, "jwks_uri"));
   }
   return credential;
 }
 
 v1::Certificate certificateFromJson(const nlohmann::json& record) {
   v1::Certificate certificate;
-  certificate.set_id(text(record, "id"));
-  certificate.set_cert(text(record, "cert"));
-  certificate.set_key(text(record, "key"));
-  if (has(record, "cert_alt")) {
-    certificate.set_cert_alt(text(record, "cert_alt"));
+  certificate.set_id(recordText(record, "id"));
+  certificate.set_cert(recordText(record, "cert"));
+  certificate.set_key(recordText(record, "key"));
+  if (recordHas(record, "cert_alt")) {
+    certificate.set_cert_alt(recordText(record, "cert_alt"));
   }
-  if (has(record, "key_alt")) {
-    certificate.set_key_alt(text(record, "key_alt"));
+  if (recordHas(record, "key_alt")) {
+    certificate.set_key_alt(recordText(record, "key_alt"));
   }
-  if (has(record, "tags")) {
+  if (recordHas(record, "tags")) {
     setList(record, "tags", certificate.mutable_tags());
   }
   certificate.set_created_at(integer(record, "created_at"));
@@ -220,12 +212,12 @@ v1::Certificate certificateFromJson(const nlohmann::json& record) {
 
 v1::Sni sniFromJson(const nlohmann::json& record) {
   v1::Sni sni;
-  sni.set_id(text(record, "id"));
-  sni.set_name(text(record, "name"));
+  sni.set_id(recordText(record, "id"));
+  sni.set_name(recordText(record, "name"));
   const nlohmann::json& certificate = record["certificate"];
-  sni.set_certificate_id(certificate.is_object() ? text(certificate, "id")
+  sni.set_certificate_id(certificate.is_object() ? recordText(certificate, "id")
                                                  : certificate.get<std::string>());
-  if (has(record, "tags")) {
+  if (recordHas(record, "tags")) {
     setList(record, "tags", sni.mutable_tags());
   }
   sni.set_created_at(integer(record, "created_at"));
@@ -235,12 +227,12 @@ v1::Sni sniFromJson(const nlohmann::json& record) {
 
 v1::CaCertificate caCertificateFromJson(const nlohmann::json& record) {
   v1::CaCertificate certificate;
-  certificate.set_id(text(record, "id"));
-  certificate.set_cert(text(record, "cert"));
-  if (has(record, "cert_digest")) {
-    certificate.set_cert_digest(text(record, "cert_digest"));
+  certificate.set_id(recordText(record, "id"));
+  certificate.set_cert(recordText(record, "cert"));
+  if (recordHas(record, "cert_digest")) {
+    certificate.set_cert_digest(recordText(record, "cert_digest"));
   }
-  if (has(record, "tags")) {
+  if (recordHas(record, "tags")) {
     setList(record, "tags", certificate.mutable_tags());
   }
   certificate.set_created_at(integer(record, "created_at"));

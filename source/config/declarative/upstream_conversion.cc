@@ -1,21 +1,13 @@
 // Upstreams and targets between their validated records, the config model and the Admin API JSON.
 #include "source/config/declarative/entity_json.h"
+#include "source/config/declarative/record_fields.h"
 #include "source/config/declarative/to_proto.h"
 
 namespace portico::config::declarative {
 namespace {
 
-bool has(const nlohmann::json& record, const char* field) {
-  auto it = record.find(field);
-  return it != record.end() && !it->is_null();
-}
-
-std::string text(const nlohmann::json& record, const char* field) {
-  return has(record, field) ? record[field].get<std::string>() : std::string();
-}
-
 double number(const nlohmann::json& record, const char* field) {
-  return has(record, field) && record[field].is_number() ? record[field].get<double>() : 0;
+  return recordHas(record, field) && record[field].is_number() ? record[field].get<double>() : 0;
 }
 
 uint32_t count(const nlohmann::json& record, const char* field) {
@@ -24,13 +16,13 @@ uint32_t count(const nlohmann::json& record, const char* field) {
 
 template <class Setter>
 void setIfPresent(const nlohmann::json& record, const char* field, Setter set) {
-  if (has(record, field)) {
-    set(text(record, field));
+  if (recordHas(record, field)) {
+    set(recordText(record, field));
   }
 }
 
 void setStatuses(const nlohmann::json& record, google::protobuf::RepeatedField<uint32_t>* out) {
-  if (!has(record, "http_statuses")) {
+  if (!recordHas(record, "http_statuses")) {
     return;
   }
   for (const auto& status : record["http_statuses"]) {
@@ -45,12 +37,12 @@ const nlohmann::json& child(const nlohmann::json& record, const char* field) {
 }
 
 void activeFromJson(const nlohmann::json& record, v1::ActiveHealthcheck& active) {
-  active.set_type(text(record, "type"));
+  active.set_type(recordText(record, "type"));
   active.set_timeout(number(record, "timeout"));
   active.set_concurrency(count(record, "concurrency"));
-  active.set_http_path(text(record, "http_path"));
+  active.set_http_path(recordText(record, "http_path"));
   setIfPresent(record, "https_sni", [&](std::string sni) { active.set_https_sni(sni); });
-  active.set_https_verify_certificate(has(record, "https_verify_certificate") &&
+  active.set_https_verify_certificate(recordHas(record, "https_verify_certificate") &&
                                       record["https_verify_certificate"].get<bool>());
   for (const auto& [name, values] : child(record, "headers").items()) {
     v1::StringList& list = (*active.mutable_headers())[name];
@@ -78,7 +70,7 @@ void activeFromJson(const nlohmann::json& record, v1::ActiveHealthcheck& active)
 }
 
 void passiveFromJson(const nlohmann::json& record, v1::PassiveHealthcheck& passive) {
-  passive.set_type(text(record, "type"));
+  passive.set_type(recordText(record, "type"));
   const nlohmann::json& healthy = child(record, "healthy");
   passive.mutable_healthy()->set_successes(count(healthy, "successes"));
   setStatuses(healthy, passive.mutable_healthy()->mutable_http_statuses());
@@ -92,7 +84,7 @@ void passiveFromJson(const nlohmann::json& record, v1::PassiveHealthcheck& passi
 
 std::string foreignId(const nlohmann::json& value) {
   if (value.is_object()) {
-    return text(value, "id");
+    return recordText(value, "id");
   }
   return value.is_string() ? value.get<std::string>() : std::string();
 }
@@ -187,16 +179,16 @@ nlohmann::json healthchecksJson(const v1::Healthchecks& healthchecks) {
 
 v1::Upstream upstreamFromJson(const nlohmann::json& record) {
   v1::Upstream upstream;
-  upstream.set_id(text(record, "id"));
-  upstream.set_name(text(record, "name"));
-  upstream.set_algorithm(text(record, "algorithm"));
-  upstream.set_hash_on(text(record, "hash_on"));
-  upstream.set_hash_fallback(text(record, "hash_fallback"));
+  upstream.set_id(recordText(record, "id"));
+  upstream.set_name(recordText(record, "name"));
+  upstream.set_algorithm(recordText(record, "algorithm"));
+  upstream.set_hash_on(recordText(record, "hash_on"));
+  upstream.set_hash_fallback(recordText(record, "hash_fallback"));
   setIfPresent(record, "hash_on_header", [&](std::string v) { upstream.set_hash_on_header(v); });
   setIfPresent(record, "hash_fallback_header",
                [&](std::string v) { upstream.set_hash_fallback_header(v); });
   setIfPresent(record, "hash_on_cookie", [&](std::string v) { upstream.set_hash_on_cookie(v); });
-  upstream.set_hash_on_cookie_path(text(record, "hash_on_cookie_path"));
+  upstream.set_hash_on_cookie_path(recordText(record, "hash_on_cookie_path"));
   setIfPresent(record, "hash_on_query_arg",
                [&](std::string v) { upstream.set_hash_on_query_arg(v); });
   setIfPresent(record, "hash_fallback_query_arg",
@@ -211,16 +203,17 @@ v1::Upstream upstreamFromJson(const nlohmann::json& record) {
   activeFromJson(child(healthchecks, "active"), *upstream.mutable_healthchecks()->mutable_active());
   passiveFromJson(child(healthchecks, "passive"),
                   *upstream.mutable_healthchecks()->mutable_passive());
-  if (has(record, "tags")) {
+  if (recordHas(record, "tags")) {
     for (const auto& tag : record["tags"]) {
       upstream.mutable_tags()->add_values(tag.get<std::string>());
     }
   }
   setIfPresent(record, "host_header", [&](std::string v) { upstream.set_host_header(v); });
-  if (has(record, "client_certificate")) {
+  if (recordHas(record, "client_certificate")) {
     upstream.set_client_certificate_id(foreignId(record["client_certificate"]));
   }
-  upstream.set_use_srv_name(has(record, "use_srv_name") && record["use_srv_name"].get<bool>());
+  upstream.set_use_srv_name(recordHas(record, "use_srv_name") &&
+                            record["use_srv_name"].get<bool>());
   upstream.set_created_at(static_cast<int64_t>(number(record, "created_at")));
   upstream.set_updated_at(static_cast<int64_t>(number(record, "updated_at")));
   return upstream;
@@ -228,11 +221,11 @@ v1::Upstream upstreamFromJson(const nlohmann::json& record) {
 
 v1::Target targetFromJson(const nlohmann::json& record) {
   v1::Target target;
-  target.set_id(text(record, "id"));
+  target.set_id(recordText(record, "id"));
   target.set_upstream_id(foreignId(record["upstream"]));
-  target.set_target(text(record, "target"));
+  target.set_target(recordText(record, "target"));
   target.set_weight(count(record, "weight"));
-  if (has(record, "tags")) {
+  if (recordHas(record, "tags")) {
     for (const auto& tag : record["tags"]) {
       target.mutable_tags()->add_values(tag.get<std::string>());
     }
