@@ -1,14 +1,6 @@
 // libFuzzer target for the token parser: whatever a client sends as a token must be parsed or
 // rejected without crashing, and a parsed token must be consistent with its input.
-// Bazel (gcc) runs it over token_corpus/ as token_fuzz_test. To fuzz (apt-get install clang),
-// from the workspace root:
-//   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -I.
-//     test/filters/http/jwt/token_fuzzer.cc
-//     source/filters/http/jwt/{algorithm,base64url,token}.cc source/common/http/uri_args.cc
-//     -labsl_strings -labsl_strings_internal -labsl_base -labsl_raw_logging_internal
-//     -labsl_throw_delegate -lcrypto -o /tmp/token_fuzzer    (one command)
-//   mkdir -p /tmp/corpus  # new inputs go to the first folder, not the seeds
-//   /tmp/token_fuzzer -max_total_time=60 /tmp/corpus test/filters/http/jwt/token_corpus
+// token_fuzz_test runs it over token_corpus/ with the ordinary toolchain; tools/fuzz fuzzes it.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
