@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -68,13 +69,50 @@ nlohmann::json plainScalar(const std::string& text) {
 
 class YamlConverter {
  public:
-  // `lines` null: no line tracking, and no pointers built.
-  explicit YamlConverter(std::map<std::string, int>* lines) : lines_(lines) {}
+  // `lines` null: no line tracking, and no pointers built. `max_nodes` bounds what aliases may
+  // expand the text into.
+  YamlConverter(std::map<std::string, int>* lines, size_t max_nodes)
+      : lines_(lines), max_nodes_(max_nodes) {}
 
+  // Throws YAML::Exception for an alias to a node that contains it (it would expand forever) and
+  // past `max_nodes` (a few hundred bytes of nested aliases expand into billions of nodes).
   nlohmann::json convert(const YAML::Node& node, const std::string& pointer) {
+    if (++converted_ > max_nodes_) {
+      throw YAML::Exception(YAML::Mark::null_mark(),
+                            absl::StrCat("the document expands into more than ", max_nodes_,
+                                         " nodes through its aliases"));
+    }
     if (lines_ != nullptr && node.Mark().line >= 0) {
       lines_->emplace(pointer, node.Mark().line + 1);
     }
+    if (node.IsMap() || node.IsSequence()) {
+      Enter entered(*this, node);
+      return convertCollection(node, pointer);
+    }
+    return convertCollection(node, pointer);
+  }
+
+ private:
+  // Marks `node` as being converted for as long as it lives.
+  class Enter {
+   public:
+    Enter(YamlConverter& converter, const YAML::Node& node) : converter_(converter) {
+      for (const YAML::Node& ancestor : converter_.ancestors_) {
+        if (ancestor.is(node)) {
+          throw YAML::Exception(node.Mark(), "an alias refers to a node that contains it");
+        }
+      }
+      converter_.ancestors_.push_back(node);
+    }
+    ~Enter() { converter_.ancestors_.pop_back(); }
+    Enter(const Enter&) = delete;
+    Enter& operator=(const Enter&) = delete;
+
+   private:
+    YamlConverter& converter_;
+  };
+
+  nlohmann::json convertCollection(const YAML::Node& node, const std::string& pointer) {
     switch (node.Type()) {
       case YAML::NodeType::Scalar:
         if (node.Tag() == "?") {
@@ -97,7 +135,6 @@ class YamlConverter {
     return nullptr;
   }
 
- private:
   std::string childPointer(const std::string& pointer, const std::string& token) const {
     return lines_ != nullptr ? absl::StrCat(pointer, "/", token) : std::string();
   }
@@ -127,6 +164,7 @@ class YamlConverter {
         if (!source.IsMap()) {
           continue;
         }
+        Enter entered(*this, source);
         nlohmann::json merged = convertMap(source, pointer);
         for (auto& [key, value] : merged.items()) {
           if (!object.contains(key)) {
@@ -139,13 +177,20 @@ class YamlConverter {
   }
 
   std::map<std::string, int>* lines_;
+  const size_t max_nodes_;
+  size_t converted_ = 0;
+  std::vector<YAML::Node> ancestors_;  // the collections being converted, outermost first
 };
+
+// Room for merge keys reusing an anchor many times over, not for exponential alias nesting.
+size_t maxNodesFor(std::string_view text) { return std::max<size_t>(100'000, 16 * text.size()); }
 
 absl::StatusOr<Document> parseYaml(std::string_view text, LineTracking lines) {
   Document document;
   try {
     YAML::Node root = YAML::Load(std::string(text));
-    YamlConverter converter(lines == LineTracking::kOn ? &document.lines : nullptr);
+    YamlConverter converter(lines == LineTracking::kOn ? &document.lines : nullptr,
+                            maxNodesFor(text));
     document.tree = converter.convert(root, "");
   } catch (const YAML::Exception& e) {
     std::string reason = e.what();

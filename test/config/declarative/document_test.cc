@@ -1,5 +1,6 @@
 #include "source/config/declarative/document.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace portico::config::declarative {
@@ -61,6 +62,34 @@ TEST(DocumentTest, WithoutLineTrackingTheTreeIsTheSameAndHasNoLines) {
   EXPECT_EQ(untracked->tree, tracked->tree);
   EXPECT_FALSE(tracked->lines.empty());
   EXPECT_TRUE(untracked->lines.empty());
+}
+
+TEST(DocumentTest, AnAliasToANodeThatContainsItIsAnError) {
+  for (const char* text : {"_format_version: \"3.0\"\na: &x\n  b: *x\n", "a: &x\n  - 1\n  - *x\n",
+                           "a: &x\n  <<: *x\n  b: 1\n"}) {
+    auto document = parseDocument(text, InputFormat::Yaml);
+    ASSERT_FALSE(document.ok()) << text;
+    EXPECT_NE(document.status().message().find("an alias refers to a node that contains it"),
+              std::string_view::npos)
+        << document.status();
+  }
+}
+
+// "a billion laughs": each level doubles ten times over; without a bound 8 levels of 10 take
+// gigabytes.
+TEST(DocumentTest, AliasesCannotExpandPastABound) {
+  std::string text = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 8; ++level) {
+    text += absl::StrCat("l", level, ": &l", level, " [");
+    for (int i = 0; i < 10; ++i) {
+      text += absl::StrCat(i == 0 ? "" : ", ", "*l", level - 1);
+    }
+    text += "]\n";
+  }
+  auto document = parseDocument(text, InputFormat::Yaml);
+  ASSERT_FALSE(document.ok());
+  EXPECT_NE(document.status().message().find("nodes through its aliases"), std::string_view::npos)
+      << document.status();
 }
 
 TEST(DocumentTest, NonObjectsAreRejected) {
