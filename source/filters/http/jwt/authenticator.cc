@@ -101,15 +101,18 @@ AuthResult Authenticator::authenticate(const portico::http::HeaderMap& headers,
     return reject("Invalid algorithm", true);
   }
   PublicKeySharedPtr verified_under = cached != nullptr ? cached->verified_under : nullptr;
-  if (std::optional<AuthResult> failure = verifySignature(token, *credential, verified_under)) {
+  uint64_t verified_secret = cached != nullptr ? cached->verified_secret : 0;
+  if (std::optional<AuthResult> failure =
+          verifySignature(token, *credential, verified_under, verified_secret)) {
     return std::move(*failure);
   }
   if (cached == nullptr) {
     if (cache.admit(extracted.token)) {
-      cache.insert(extracted.token, parsed_token, std::move(verified_under));
+      cache.insert(extracted.token, parsed_token, std::move(verified_under), verified_secret);
     }
   } else {
     cached->verified_under = std::move(verified_under);
+    cached->verified_secret = verified_secret;
   }
 
   if (json errors = verifyRegisteredClaims(token.claims, claims_, now); !errors.is_null()) {
@@ -156,12 +159,14 @@ std::pair<JwksConstSharedPtr, const Jwk*> Authenticator::jwkFor(const Token& tok
 
 std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
                                                          const Credential& credential,
-                                                         PublicKeySharedPtr& verified_under) const {
+                                                         PublicKeySharedPtr& verified_under,
+                                                         uint64_t& verified_secret) const {
   // A credential's own JWKS is its identity provider's: the plugin's set (trusted for every
   // credential) must not sign for it.
   const JwksSource* source = credential.jwks != nullptr ? credential.jwks.get() : jwks_.get();
   const auto [jwk_set, jwk] = jwkFor(token, source);
   if (jwk != nullptr) {
+    verified_secret = 0;
     return verifyWithJwk(token, *jwk, verified_under);
   }
   if (familyOf(token.algorithm) == AlgorithmFamily::kHmac) {
@@ -172,12 +177,18 @@ std::optional<AuthResult> Authenticator::verifySignature(const Token& token,
       }
       secret = &*credential.decoded_secret;
     }
-    if (!verifyHmac(token.algorithm, *secret, token.signing_input, token.signature)) {
-      return reject("Invalid signature", true);
+    // Both secrets of a credential (as given, base64-decoded) have ids of their own.
+    const uint64_t secret_id = credential.secret_generation * 2 + (secret_is_base64_ ? 1 : 0);
+    if (verified_secret != secret_id) {
+      if (!verifyHmac(token.algorithm, *secret, token.signing_input, token.signature)) {
+        return reject("Invalid signature", true);
+      }
+      verified_secret = secret_id;
     }
     verified_under = nullptr;
     return std::nullopt;
   }
+  verified_secret = 0;
   if (credential.public_key_invalid) {
     AuthResult result;
     result.kind = AuthResult::Kind::kServerError;

@@ -55,11 +55,13 @@ class Authenticator {
   AuthResult reject(std::string message, bool with_error) const;
   AuthResult rejectWithErrors(nlohmann::json errors) const;
   // Steps 9–11 with the JWKS key named by the token's `kid` (from the credential's JWKS, else the
-  // plugin's), or else with the credential's own key. `verified_under` comes in as the public key
-  // a cached copy of the token verified under (null if none), and goes out as the public key the
-  // signature verified under (null for HMAC, which is always recomputed).
+  // plugin's), or else with the credential's own key. `verified_under` and `verified_secret` come
+  // in as what a cached copy of the token verified under (null/0 if nothing) and go out as what
+  // the signature verified under: the public key, or the credential secret's id (a JWKS secret
+  // is not remembered: 0).
   std::optional<AuthResult> verifySignature(const Token& token, const Credential& credential,
-                                            PublicKeySharedPtr& verified_under) const;
+                                            PublicKeySharedPtr& verified_under,
+                                            uint64_t& verified_secret) const;
   std::optional<AuthResult> verifyWithJwk(const Token& token, const Jwk& jwk,
                                           PublicKeySharedPtr& verified_under) const;
   static bool verifyPublicKey(const Token& token, const PublicKeySharedPtr& key,

@@ -1,5 +1,7 @@
 #include "source/filters/http/jwt/credential_store.h"
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 #include "source/filters/http/jwt/base64url.h"
 
@@ -39,8 +41,10 @@ absl::StatusOr<std::shared_ptr<const CredentialStore>> CredentialStore::build(
     }
   }
   for (const config::v1::JwtCredential& entity : config.jwt_secrets()) {
+    static std::atomic<uint64_t> next_generation{1};
     Credential credential;
     credential.entity = &entity;
+    credential.secret_generation = next_generation.fetch_add(1, std::memory_order_relaxed);
     if (auto it = store->consumers_by_id_.find(entity.consumer_id());
         it != store->consumers_by_id_.end()) {
       credential.consumer = it->second;

@@ -28,6 +28,9 @@ struct Credential {
   bool public_key_invalid = false;
   // The credential's own JWKS (`jwks` or `jwks_uri`); null when it names none.
   JwksSourceConstSharedPtr jwks;
+  // Unique in the process, never reused: names this snapshot's secret, so that a token whose
+  // HMAC verified under it needs no second check (a reload makes new credentials, new numbers).
+  uint64_t secret_generation = 0;
 };
 
 // Every jwt credential and consumer of one DeclarativeConfig, indexed for the request path.

@@ -58,7 +58,7 @@ bool VerifiedTokenCache::admit(std::string_view raw) {
 }
 
 void VerifiedTokenCache::insert(const std::string& raw, TokenConstSharedPtr token,
-                                PublicKeySharedPtr verified_under) {
+                                PublicKeySharedPtr verified_under, uint64_t verified_secret) {
   if (capacity_ == 0) {
     return;
   }
@@ -69,7 +69,8 @@ void VerifiedTokenCache::insert(const std::string& raw, TokenConstSharedPtr toke
     erase(std::prev(entries_.end()));
   }
   std::optional<double> exp = numericExp(token->claims);
-  entries_.push_front(Entry{raw, std::move(token), std::move(verified_under), exp});
+  entries_.push_front(
+      Entry{raw, std::move(token), std::move(verified_under), verified_secret, exp});
   index_.emplace(entries_.front().raw, entries_.begin());
 }
 

@@ -23,8 +23,8 @@ using TokenConstSharedPtr = std::shared_ptr<const Token>;
 // `exp`. Only verified tokens get in, so a client sending made-up tokens cannot push out others',
 // and only on their second sighting (a "doorkeeper", as in TinyLFU): clients that use each token
 // once would otherwise pay for an entry and an eviction on every request and save nothing.
-// An HMAC signature is checked on every request all the same: a secret has no identity that
-// survives a reload, and recomputing the MAC costs less than a microsecond.
+// An HMAC token is remembered with the credential secret it verified under (see
+// Credential::secret_generation), so a reload, which makes new credentials, checks it again.
 class VerifiedTokenCache {
  public:
   static constexpr size_t kDefaultCapacity = 4096;
@@ -35,6 +35,8 @@ class VerifiedTokenCache {
     // The public key the signature verified under; null for HMAC. Held, so that a key of an old
     // config snapshot cannot be mistaken for a new one at the same address.
     PublicKeySharedPtr verified_under;
+    // The HMAC secret it verified under (Authenticator's secret id); 0 for none.
+    uint64_t verified_secret = 0;
     std::optional<double> exp;  // the token's numeric `exp` claim
   };
 
@@ -52,7 +54,8 @@ class VerifiedTokenCache {
   // table of hashes, where a newer token can take an older one's slot.
   bool admit(std::string_view raw);
   // Caches `token`, decoded from `raw`, replacing any entry for it.
-  void insert(const std::string& raw, TokenConstSharedPtr token, PublicKeySharedPtr verified_under);
+  void insert(const std::string& raw, TokenConstSharedPtr token, PublicKeySharedPtr verified_under,
+              uint64_t verified_secret = 0);
 
   size_t size() const { return entries_.size(); }
 

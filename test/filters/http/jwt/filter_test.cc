@@ -594,13 +594,28 @@ TEST_F(JwtFilterTest, AVerifiedPublicKeyTokenIsCachedOnItsSecondUse) {
   EXPECT_EQ(cached->verified_under, store_->findByKey("es-key")->public_key);
 }
 
-// The cache saves decoding an HMAC token, never the MAC: a planted token with a forged MAC, as a
-// cached token would be after its credential's secret changed, is refused.
-TEST_F(JwtFilterTest, ACachedHmacTokenHasItsMacCheckedEveryTime) {
+// A cached HMAC token that did not verify under this credential's secret has its MAC checked: a
+// planted token with a forged MAC is refused.
+TEST_F(JwtFilterTest, ACachedHmacTokenIsCheckedUnlessItVerifiedUnderThisSecret) {
   const std::string token = mintHmac(Algorithm::kHS256, "old-secret", {{"iss", "alice-key"}});
   auto parsed = parseToken(token);
   VerifiedTokenCache::forThisThread().insert(
       token, std::make_shared<const Token>(std::get<Token>(std::move(parsed))), nullptr);
+  EXPECT_EQ(runBearer(token), FilterStatus::kStop);
+  expectMessage("Invalid signature");
+}
+
+// A reload makes new credentials: a token cached under the old secret is checked against the new.
+TEST_F(JwtFilterTest, AReloadWithAnotherSecretRefusesTokensCachedUnderTheOldOne) {
+  const std::string token = alice({{"iss", "alice-key"}, {"sub", "before-reload"}});
+  EXPECT_EQ(runBearer(token), FilterStatus::kContinue);
+  request_.headers.clear();
+  EXPECT_EQ(runBearer(token), FilterStatus::kContinue);
+  ASSERT_NE(VerifiedTokenCache::forThisThread().find(token, kNow), nullptr);
+  EXPECT_NE(VerifiedTokenCache::forThisThread().find(token, kNow)->verified_secret, 0u);
+  declarative_.mutable_jwt_secrets(0)->set_secret("rotated-secret");
+  configure(json::object());
+  request_.headers.clear();
   EXPECT_EQ(runBearer(token), FilterStatus::kStop);
   expectMessage("Invalid signature");
 }

@@ -33,11 +33,12 @@ TEST_F(VerifiedTokenCacheTest, GivesBackTheDecodedTokenAndItsKey) {
   EXPECT_EQ(cache.find("u", kNow), nullptr);
 }
 
-TEST_F(VerifiedTokenCacheTest, AnHmacTokenIsCachedWithoutAKey) {
+TEST_F(VerifiedTokenCacheTest, AnHmacTokenIsCachedWithItsSecretIdAndNoKey) {
   VerifiedTokenCache cache;
-  cache.insert("t", token_, nullptr);
+  cache.insert("t", token_, nullptr, 42);
   ASSERT_NE(cache.find("t", kNow), nullptr);
   EXPECT_EQ(cache.find("t", kNow)->verified_under, nullptr);
+  EXPECT_EQ(cache.find("t", kNow)->verified_secret, 42u);
 }
 
 TEST_F(VerifiedTokenCacheTest, NeverAnswersAtOrAfterExp) {
