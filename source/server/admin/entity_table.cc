@@ -84,6 +84,12 @@ size_t EntityTable::size(EntityKind kind) const {
       return config_.upstreams_size();
     case EntityKind::kTarget:
       return config_.targets_size();
+    case EntityKind::kCertificate:
+      return config_.certificates_size();
+    case EntityKind::kCaCertificate:
+      return config_.ca_certificates_size();
+    case EntityKind::kSni:
+      return config_.snis_size();
     default:
       return 0;
   }
@@ -106,6 +112,12 @@ std::string_view EntityTable::id(EntityKind kind, size_t index) const {
       return config_.upstreams(i).id();
     case EntityKind::kTarget:
       return config_.targets(i).id();
+    case EntityKind::kCertificate:
+      return config_.certificates(i).id();
+    case EntityKind::kCaCertificate:
+      return config_.ca_certificates(i).id();
+    case EntityKind::kSni:
+      return config_.snis(i).id();
     default:
       return {};
   }
@@ -128,6 +140,8 @@ std::optional<std::string_view> EntityTable::endpointKey(EntityKind kind, size_t
       return config_.upstreams(i).name();
     case EntityKind::kTarget:
       return config_.targets(i).target();
+    case EntityKind::kSni:
+      return config_.snis(i).name();
     default:
       return std::nullopt;
   }
@@ -175,6 +189,10 @@ std::optional<std::string_view> EntityTable::foreignId(EntityKind kind, size_t i
     case EntityKind::kTarget:
       return field == "upstream" ? std::optional<std::string_view>(config_.targets(i).upstream_id())
                                  : std::nullopt;
+    case EntityKind::kSni:
+      return field == "certificate"
+                 ? std::optional<std::string_view>(config_.snis(i).certificate_id())
+                 : std::nullopt;
     default:
       return std::nullopt;
   }
@@ -197,6 +215,22 @@ nlohmann::json EntityTable::render(EntityKind kind, size_t index) const {
       return declarative::upstreamJson(config_.upstreams(i));
     case EntityKind::kTarget:
       return declarative::targetJson(config_.targets(i));
+    case EntityKind::kCertificate: {
+      // Kong shows a certificate with the names of its snis.
+      nlohmann::json certificate = declarative::certificateJson(config_.certificates(i));
+      nlohmann::json names = nlohmann::json::array();
+      for (const auto& sni : config_.snis()) {
+        if (sni.certificate_id() == config_.certificates(i).id()) {
+          names.push_back(sni.name());
+        }
+      }
+      certificate["snis"] = std::move(names);
+      return certificate;
+    }
+    case EntityKind::kCaCertificate:
+      return declarative::caCertificateJson(config_.ca_certificates(i));
+    case EntityKind::kSni:
+      return declarative::sniJson(config_.snis(i));
     default:
       return nullptr;
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "source/common/tls/self_signed.h"
 #include "source/config/declarative/ids.h"
 #include "source/config/declarative/loader.h"
 #include "source/server/admin/url_encoding.h"
@@ -135,6 +136,29 @@ json unsupported(const std::string& message) {
 }
 
 // --- GET / and method handling ----------------------------------------------------------------
+
+TEST_F(AdminApiTest, CertificatesListTheirSnisAndSnisAreEntities) {
+  absl::StatusOr<tls::CertificatePair> pair = tls::makeSelfSignedCertificate(tls::KeyType::kEcdsa);
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  const json config = {
+      {"_format_version", "3.0"},
+      {"certificates",
+       {{{"cert", pair->cert_pem},
+         {"key", pair->key_pem},
+         {"snis", {{{"name", "api.example.com"}}, {{"name", "*.example.org"}}}}}}}};
+  loadText(config.dump());
+  const json certificates = getJson("/certificates");
+  ASSERT_EQ(certificates["data"].size(), 1u);
+  const json& certificate = certificates["data"][0];
+  EXPECT_EQ(certificate["snis"], (json{"api.example.com", "*.example.org"}));
+  const json sni = getJson("/snis/api.example.com");
+  EXPECT_EQ(sni["certificate"]["id"], certificate["id"]);
+  EXPECT_EQ(getJson("/snis")["data"].size(), 2u);
+  EXPECT_EQ(
+      getJson("/certificates/" + certificate["id"].get<std::string>() + "/snis")["data"].size(),
+      2u);
+  EXPECT_EQ(getJson("/ca_certificates")["data"].size(), 0u);
+}
 
 TEST_F(AdminApiTest, RootDescribesTheNodeInKongsShape) {
   loadBase();
