@@ -8,10 +8,14 @@
 #include "source/config/declarative/entity_json.h"
 #include "source/config/declarative/export.h"
 #include "source/config/declarative/loader.h"
+#include "test/config/declarative/load_results.h"
 #include "test/config/declarative/test_certificates.h"
 
 namespace portico::config::declarative {
 namespace {
+
+using testing::errorsOf;
+using testing::loadJson;
 
 using testing::CertificateSpec;
 using testing::certificateSpec;
@@ -36,16 +40,6 @@ const TestCertificate& leaf() {
     return makeCertificate(spec);
   }();
   return leaf;
-}
-
-LoadResult loadJson(nlohmann::json document) {
-  document["_format_version"] = "3.0";
-  return load(document.dump(), InputFormat::Json, "kong.json");
-}
-
-nlohmann::json errorsOf(const LoadResult& result) {
-  EXPECT_FALSE(result.ok());
-  return result.error ? result.error->fields : nlohmann::json();
 }
 
 nlohmann::json entityErrors(const LoadResult& result, const char* table) {

@@ -6,20 +6,18 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "source/config/declarative/ids.h"
+#include "test/config/declarative/load_results.h"
 
 namespace portico::config::declarative {
 namespace {
+
+using testing::errorsOf;
 
 std::string lines(std::initializer_list<std::string> items) {
   return absl::StrJoin(items, "\n") + "\n";
 }
 
 LoadResult loadYaml(const std::string& text) { return load(text, InputFormat::Yaml, "kong.yml"); }
-
-nlohmann::json errorsOf(const LoadResult& result) {
-  EXPECT_FALSE(result.ok());
-  return result.error ? result.error->fields : nlohmann::json();
-}
 
 TEST(LoaderTest, FillsDefaultsAndDerivesIds) {
   LoadResult result = load(R"({"_format_version": "3.0",

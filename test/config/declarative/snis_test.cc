@@ -6,10 +6,14 @@
 #include "source/config/declarative/export.h"
 #include "source/config/declarative/ids.h"
 #include "source/config/declarative/loader.h"
+#include "test/config/declarative/load_results.h"
 #include "test/config/declarative/test_certificates.h"
 
 namespace portico::config::declarative {
 namespace {
+
+using testing::errorsOf;
+using testing::loadJson;
 
 using testing::certificateSpec;
 using testing::makeCertificate;
@@ -29,16 +33,6 @@ nlohmann::json certificate(nlohmann::json snis = nullptr) {
     record["snis"] = std::move(snis);
   }
   return record;
-}
-
-LoadResult loadJson(nlohmann::json document) {
-  document["_format_version"] = "3.0";
-  return load(document.dump(), InputFormat::Json, "kong.json");
-}
-
-nlohmann::json errorsOf(const LoadResult& result) {
-  EXPECT_FALSE(result.ok());
-  return result.error ? result.error->fields : nlohmann::json();
 }
 
 std::string nameError(const std::string& name) {

@@ -5,19 +5,13 @@
 #include "source/config/declarative/export.h"
 #include "source/config/declarative/ids.h"
 #include "source/config/declarative/loader.h"
+#include "test/config/declarative/load_results.h"
 
 namespace portico::config::declarative {
 namespace {
 
-LoadResult loadJson(nlohmann::json document) {
-  document["_format_version"] = "3.0";
-  return load(document.dump(), InputFormat::Json, "kong.json");
-}
-
-nlohmann::json errorsOf(const LoadResult& result) {
-  EXPECT_FALSE(result.ok());
-  return result.error ? result.error->fields : nlohmann::json();
-}
+using testing::errorsOf;
+using testing::loadJson;
 
 TEST(UpstreamsTest, DefaultsFollowKongsSchema) {
   LoadResult result = loadJson({{"upstreams", {{{"name", "backend"}}}}});
