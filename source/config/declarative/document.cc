@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -85,11 +86,12 @@ class YamlConverter {
     if (lines_ != nullptr && node.Mark().line >= 0) {
       lines_->emplace(pointer, node.Mark().line + 1);
     }
+    // Only a collection can contain itself through an alias.
+    std::optional<Enter> entered;
     if (node.IsMap() || node.IsSequence()) {
-      Enter entered(*this, node);
-      return convertCollection(node, pointer);
+      entered.emplace(*this, node);
     }
-    return convertCollection(node, pointer);
+    return convertByType(node, pointer);
   }
 
  private:
@@ -112,7 +114,7 @@ class YamlConverter {
     YamlConverter& converter_;
   };
 
-  nlohmann::json convertCollection(const YAML::Node& node, const std::string& pointer) {
+  nlohmann::json convertByType(const YAML::Node& node, const std::string& pointer) {
     switch (node.Type()) {
       case YAML::NodeType::Scalar:
         if (node.Tag() == "?") {
