@@ -33,6 +33,10 @@ class DiscoveryClient::Stream
 
   void begin(envoy::service::discovery::v3::AggregatedDiscoveryService::Stub& stub) {
     stub.async()->StreamAggregatedResources(&context_, this);
+    // gRPC frees the call right after OnDone, and a write started from the main thread could
+    // race with it: the hold keeps OnDone back until the read side has failed and no write can
+    // start any more (see endWrites).
+    AddHold();
     StartRead(&response_);
     StartCall();
   }
@@ -56,7 +60,8 @@ class DiscoveryClient::Stream
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      return;  // the stream is ending; OnDone follows
+      endWrites();  // the stream is ending; OnDone follows
+      return;
     }
     auto event = std::make_unique<Event>();
     event->stream = this;
@@ -71,13 +76,18 @@ class DiscoveryClient::Stream
     writes_.pop_front();
     if (!ok) {
       finished_ = true;
-      writing_ = false;
-      return;
     }
-    writing_ = !writes_.empty();
+    writing_ = !finished_ && !writes_.empty();
     if (writing_) {
       StartWrite(&writes_.front());
     }
+  }
+
+  // gRPC thread, once: no write starts after this, and OnDone may come once those in flight end.
+  void endWrites() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+    RemoveHold();
   }
 
   void OnDone(const grpc::Status& status) override {
