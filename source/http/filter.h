@@ -17,6 +17,7 @@ namespace portico::http {
 
 struct StreamContext;
 class HttpFilter;
+class LoopServices;
 
 // What a filter returns from a phase: pass to the next filter, or pause the chain until the
 // filter calls continueRequest() / continueResponse() or answers with sendLocalReply().
@@ -29,6 +30,8 @@ class StreamCallbacks {
   virtual uv_loop_t* loop() = 0;
   // The worker's connection pools and resolver, for filters that call a service themselves.
   virtual upstream::Upstreams& upstreams() = 0;
+  // The worker's long-lived objects (Redis clients), which close with its loop.
+  virtual LoopServices& loopServices() = 0;
   virtual StreamContext& context() = 0;
   // Resume the request chain after a filter returned kStop.
   virtual void continueRequest() = 0;

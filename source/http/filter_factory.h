@@ -9,7 +9,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "portico/config/v1/declarative.pb.h"
 #include "source/http/filter.h"
-#include "source/upstream/fetcher.h"
+#include "source/http/loop_services.h"
 
 namespace portico::http {
 
@@ -29,11 +29,10 @@ struct FilterFactoryContext {
   const config::v1::PluginInstance& instance;
   // The whole configuration (consumers and credentials for auth plugins).
   const config::v1::DeclarativeConfig& config;
-  // The main loop and its HTTP fetcher, for plugins that fetch in the background off the request
-  // path (cloud credentials, key sets); nullptr where nothing runs (config validation). Both
-  // outlive every compiled config.
-  uv_loop_t* main_loop = nullptr;
-  const upstream::HttpFetcher* fetcher = nullptr;
+  // The main loop's services, for plugins that fetch in the background off the request path
+  // (cloud credentials, key sets); nullptr where nothing runs (config validation). They outlive
+  // every compiled config.
+  LoopServices* services = nullptr;
   // lua_ssl_trusted_certificate: PEM CAs to trust beyond the system store.
   std::string_view trusted_ca_pem;
 };

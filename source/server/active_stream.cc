@@ -7,6 +7,7 @@
 #include "source/common/http/error_body.h"
 #include "source/common/http/hop_by_hop.h"
 #include "source/common/http/serializer.h"
+#include "source/filters/http/proxy/proxy_filter.h"
 #include "source/server/access_log.h"
 #include "source/server/http_connection.h"
 #include "source/server/stats/stream_sample.h"
@@ -15,13 +16,17 @@
 namespace portico::server {
 namespace {
 
-void removeHopByHop(http::HeaderMap& headers) {
+// With `keep_upgrade` (a 101 that switches the connection) the Upgrade line stays.
+void removeHopByHop(http::HeaderMap& headers, bool keep_upgrade) {
   const std::string* listed = headers.get("connection");
   // A copy: the Connection line is removed along with the rest.
   const std::string connection = listed != nullptr ? *listed : std::string();
   auto& entries = headers.mutableEntries();
   entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [&connection](const auto& e) {
+                               [&connection, keep_upgrade](const auto& e) {
+                                 if (keep_upgrade && http::equalsIgnoreCase(e.first, "upgrade")) {
+                                   return false;
+                                 }
                                  return http::isHopByHopHeader(e.first) ||
                                         (!connection.empty() &&
                                          http::connectionListsHeader(connection, e.first));
@@ -54,6 +59,8 @@ ActiveStream::~ActiveStream() {
 uv_loop_t* ActiveStream::loop() { return connection_.loop(); }
 
 upstream::Upstreams& ActiveStream::upstreams() { return connection_.upstreams(); }
+
+http::LoopServices& ActiveStream::loopServices() { return connection_.loopServices(); }
 
 uint64_t ActiveStream::now() const { return uv_now(connection_.loop()); }
 
@@ -158,8 +165,9 @@ void ActiveStream::runRequestHeaders() {
   sendContinueIfExpected();
   request_.headers.remove("expect");
   context_.proxy_start_ms = now();
-  http::HttpFilterPtr proxy = connection_.createProxyFilter();
+  std::unique_ptr<filters::ProxyFilter> proxy = connection_.createProxyFilter();
   proxy->setCallbacks(this);
+  proxy_ = proxy.get();
   http::HttpFilter& terminal = *proxy;
   filters_.push_back(std::move(proxy));
   headers_done_ = true;
@@ -322,7 +330,9 @@ void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
     return;
   }
   response_started_ = true;
-  removeHopByHop(head.headers);
+  // Only the proxy filter sends a 101, and only for a handshake the upstream accepted.
+  switched_protocols_ = head.status == 101 && proxy_ != nullptr && proxy_->switchedProtocols();
+  removeHopByHop(head.headers, switched_protocols_);
   if (upgrade_to_tls_) {
     head.headers.set("Upgrade", "TLS/1.2, HTTP/1.1");
   }
@@ -347,7 +357,9 @@ void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
   // A request whose body is still arriving ends the connection unless the rest can be drained.
   close_connection_ = close_connection_ || !request_.keep_alive || close_delimited_response_ ||
                       connection_.draining();
-  if (upgrade_to_tls_) {
+  if (switched_protocols_) {
+    overrides.set("Connection", "upgrade");  // as nginx sends it with a 101
+  } else if (upgrade_to_tls_) {
     overrides.set("Connection", close_connection_ ? "close, Upgrade" : "keep-alive, Upgrade");
   } else {
     overrides.set("Connection", close_connection_ ? "close" : "keep-alive");
@@ -465,6 +477,13 @@ void ActiveStream::finishResponse() {
                                       now()));
   }
   connection_.onResponseComplete(*this);
+}
+
+network::ConnectionPtr ActiveStream::takeSwitchedConnection(std::string& early_bytes) {
+  if (!switched_protocols_) {
+    return nullptr;
+  }
+  return proxy_->takeSwitchedConnection(early_bytes);
 }
 
 void ActiveStream::writeDownstream(std::string_view data) {

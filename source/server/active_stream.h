@@ -9,9 +9,14 @@
 #include "source/common/http/error_body.h"
 #include "source/common/http/message_head.h"
 #include "source/common/http/serializer.h"
+#include "source/common/network/connection.h"
 #include "source/http/filter.h"
 #include "source/http/stream_context.h"
 #include "source/server/https_redirect.h"
+
+namespace portico::filters {
+class ProxyFilter;
+}
 
 namespace portico::server {
 
@@ -38,10 +43,16 @@ class ActiveStream : public http::StreamCallbacks {
   // The response asked for the connection to close afterwards.
   bool closeConnection() const { return close_connection_; }
   const http::MessageHead& request() const { return request_; }
+  // The response was the upstream's 101 to a WebSocket handshake: the connection becomes a
+  // tunnel instead of reading the next request.
+  bool switchedProtocols() const { return switched_protocols_; }
+  // After a 101: the upstream connection, and the bytes the upstream sent after its 101.
+  network::ConnectionPtr takeSwitchedConnection(std::string& early_bytes);
 
   // http::StreamCallbacks
   uv_loop_t* loop() override;
   upstream::Upstreams& upstreams() override;
+  http::LoopServices& loopServices() override;
   http::StreamContext& context() override { return context_; }
   void continueRequest() override;
   void sendLocalReply(int status, std::string_view message, http::HeaderMap extra_headers) override;
@@ -83,8 +94,9 @@ class ActiveStream : public http::StreamCallbacks {
   http::MessageHead request_;
   http::StreamContext context_;
   std::vector<http::HttpFilterPtr> filters_;
-  size_t next_filter_ = 0;     // the filter whose request-headers phase runs next
-  bool headers_done_ = false;  // every filter passed the request-headers phase
+  filters::ProxyFilter* proxy_ = nullptr;  // the terminal filter, once the request is proxied
+  size_t next_filter_ = 0;                 // the filter whose request-headers phase runs next
+  bool headers_done_ = false;              // every filter passed the request-headers phase
   // A list, not a deque: empty, it allocates nothing, and most requests have no early body.
   std::list<std::string> pending_body_;
   bool pending_body_end_ = false;
@@ -103,6 +115,7 @@ class ActiveStream : public http::StreamCallbacks {
   bool close_connection_ = false;
   // The 426 asks the client to upgrade: `Connection: …, Upgrade` and `Upgrade: TLS/1.2, HTTP/1.1`.
   bool upgrade_to_tls_ = false;
+  bool switched_protocols_ = false;
   bool head_request_ = false;
   bool sent_continue_ = false;
   bool completed_ = false;

@@ -1,10 +1,13 @@
 #include "source/server/conf_loader.h"
 
+#include <arpa/inet.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -67,6 +70,13 @@ Settings defaults() {
       {"admin_ssl_cert_key", ""},
       {"admin_auth_token", ""},
       {"admin_ssl_client_ca", ""},
+      {"dns_resolver", ""},
+      {"dns_hostsfile", "/etc/hosts"},
+      {"dns_order", "LAST,SRV,A,CNAME"},
+      {"dns_valid_ttl", ""},
+      {"dns_stale_ttl", "3600"},
+      {"dns_not_found_ttl", "30"},
+      {"dns_error_ttl", "1"},
   };
 }
 
@@ -226,6 +236,96 @@ absl::StatusOr<uint32_t> parseWorkerConnections(const std::string& value) {
   return connections;
 }
 
+// One dns_resolver entry: "ip", "ip:port", "[ipv6]" or "[ipv6]:port", as Kong takes them.
+std::optional<config::v1::DnsSettings::NameServer> parseNameServer(absl::string_view entry) {
+  std::string address(entry);
+  uint32_t port = 53;
+  in6_addr scratch{};
+  if (inet_pton(AF_INET6, address.c_str(), &scratch) != 1) {
+    absl::string_view host = entry;
+    if (const size_t colon = entry.rfind(':');
+        colon != absl::string_view::npos && (entry.front() != '[' || entry[colon - 1] == ']')) {
+      if (!absl::SimpleAtoi(entry.substr(colon + 1), &port) || port == 0 || port > 65535) {
+        return std::nullopt;
+      }
+      host = entry.substr(0, colon);
+    }
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+      if (inet_pton(AF_INET6, std::string(host).c_str(), &scratch) != 1) {
+        return std::nullopt;
+      }
+    } else if (inet_pton(AF_INET, std::string(host).c_str(), &scratch) != 1) {
+      return std::nullopt;
+    }
+    address = std::string(host);
+  }
+  config::v1::DnsSettings::NameServer server;
+  server.set_address(address);
+  server.set_port(port);
+  return server;
+}
+
+absl::StatusOr<uint32_t> parseSeconds(const std::string& key, const std::string& value) {
+  uint32_t seconds = 0;
+  if (!absl::SimpleAtoi(value, &seconds)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(key, ": expected a number of seconds, got '", value, "'"));
+  }
+  return seconds;
+}
+
+// Kong's dns_* keys, with kong/conf_loader's checks and wording.
+absl::StatusOr<config::v1::DnsSettings> parseDnsSettings(Settings& settings) {
+  config::v1::DnsSettings dns;
+  for (absl::string_view entry :
+       absl::StrSplit(settings["dns_resolver"], ',', absl::SkipWhitespace())) {
+    entry = absl::StripAsciiWhitespace(entry);
+    std::optional<config::v1::DnsSettings::NameServer> server = parseNameServer(entry);
+    if (!server) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "dns_resolver must be a comma separated list in the form of IPv4/6 or IPv4/6:port, got '",
+          entry, "'"));
+    }
+    *dns.add_resolver() = std::move(*server);
+  }
+  const std::string& hostsfile = settings["dns_hostsfile"];
+  struct stat info {};
+  if (stat(hostsfile.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    return absl::InvalidArgumentError("dns_hostsfile: file does not exist");
+  }
+  dns.set_hostsfile(hostsfile);
+  for (absl::string_view entry :
+       absl::StrSplit(settings["dns_order"], ',', absl::SkipWhitespace())) {
+    const std::string type = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(entry));
+    if (type != "LAST" && type != "SRV" && type != "A" && type != "AAAA" && type != "CNAME") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("dns_order: invalid entry '", absl::StripAsciiWhitespace(entry), "'"));
+    }
+    dns.add_order(type);
+  }
+  struct TtlKey {
+    const char* key;
+    void (config::v1::DnsSettings::*set)(uint32_t);
+  };
+  for (const TtlKey& ttl :
+       {TtlKey{"dns_valid_ttl", &config::v1::DnsSettings::set_valid_ttl_s},
+        TtlKey{"dns_stale_ttl", &config::v1::DnsSettings::set_stale_ttl_s},
+        TtlKey{"dns_not_found_ttl", &config::v1::DnsSettings::set_not_found_ttl_s},
+        TtlKey{"dns_error_ttl", &config::v1::DnsSettings::set_error_ttl_s}}) {
+    const std::string value(absl::StripAsciiWhitespace(settings[ttl.key]));
+    if (value.empty()) {
+      continue;  // dns_valid_ttl's default: the records' own TTL
+    }
+    absl::StatusOr<uint32_t> seconds = parseSeconds(ttl.key, value);
+    if (!seconds.ok()) {
+      return seconds.status();
+    }
+    (dns.*ttl.set)(*seconds);
+  }
+  return dns;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> processEnvironment() {
@@ -339,6 +439,11 @@ absl::StatusOr<config::v1::Bootstrap> loadBootstrap(const std::string& conf_path
     return worker_connections.status();
   }
   bootstrap.set_worker_connections(*worker_connections);
+  absl::StatusOr<config::v1::DnsSettings> dns = parseDnsSettings(settings);
+  if (!dns.ok()) {
+    return dns.status();
+  }
+  *bootstrap.mutable_dns() = std::move(*dns);
   if (role != "traditional" && !bootstrap.cluster_plaintext() &&
       (bootstrap.cluster_cert().empty() || bootstrap.cluster_cert_key().empty())) {
     return absl::InvalidArgumentError(

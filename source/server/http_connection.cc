@@ -5,6 +5,7 @@
 #include "source/common/http/status.h"
 #include "source/common/tls/server_context.h"
 #include "source/filters/http/proxy/proxy_filter.h"
+#include "source/filters/http/proxy/tunnel.h"
 #include "source/server/active_stream.h"
 #include "source/server/real_ip.h"
 #include "source/server/worker.h"
@@ -65,11 +66,13 @@ uv_loop_t* HttpConnection::loop() { return worker_.loop(); }
 
 upstream::Upstreams& HttpConnection::upstreams() { return worker_.upstreams(); }
 
+http::LoopServices& HttpConnection::loopServices() { return worker_.loopServices(); }
+
 bool HttpConnection::draining() const { return worker_.draining(); }
 
 void HttpConnection::write(std::string_view data) { connection_->write(data); }
 
-http::HttpFilterPtr HttpConnection::createProxyFilter() {
+std::unique_ptr<filters::ProxyFilter> HttpConnection::createProxyFilter() {
   return std::make_unique<filters::ProxyFilter>(worker_.upstreams());
 }
 
@@ -189,6 +192,10 @@ void HttpConnection::onMessageComplete() {
 
 void HttpConnection::onResponseComplete(ActiveStream& stream) {
   stream_response_done_ = true;
+  if (stream.switchedProtocols()) {
+    startTunnel();
+    return;
+  }
   if (stream.closeConnection()) {
     close();
     return;
@@ -204,6 +211,25 @@ void HttpConnection::onResponseComplete(ActiveStream& stream) {
   }
   worker_.timeouts().keepalive.schedule(*this);
   dispatchPending();
+}
+
+void HttpConnection::startTunnel() {
+  std::string to_client;
+  network::ConnectionPtr upstream = stream_->takeSwitchedConnection(to_client);
+  const uint64_t idle_timeout_ms = stream_->context().service->service->read_timeout();
+  // The stream has logged its 101; nothing it holds is needed by the tunnel.
+  worker_.deferredDelete(std::move(stream_));
+  cancelTimeout();
+  if (upstream == nullptr) {
+    close();
+    return;
+  }
+  tunnel_ = std::make_unique<filters::Tunnel>(loop(), *connection_, std::move(upstream),
+                                              idle_timeout_ms, [this] { close(); });
+  // What the client sent after its handshake (a first frame, sent eagerly) is not HTTP.
+  std::string to_upstream;
+  to_upstream.swap(pending_input_);
+  tunnel_->start(to_client, to_upstream);
 }
 
 void HttpConnection::onParseError(const http::Parser::Result& result) {
@@ -260,6 +286,10 @@ void HttpConnection::onWriteDrained() {
 }
 
 void HttpConnection::drain() {
+  // A tunnel has no request boundary to stop at: it lasts until the drain's deadline.
+  if (tunnel_ != nullptr) {
+    return;
+  }
   if (stream_ == nullptr && !parser_.inMessage()) {
     close();
   }

@@ -10,6 +10,11 @@
 #include "source/http/filter.h"
 #include "source/server/snapshot.h"
 
+namespace portico::filters {
+class ProxyFilter;
+class Tunnel;
+}  // namespace portico::filters
+
 namespace portico::server {
 
 class AccessLogWriter;
@@ -17,7 +22,9 @@ class ActiveStream;
 class Worker;
 
 // One downstream HTTP/1.1 connection: parses requests (keep-alive, pipelining), runs one
-// ActiveStream at a time, and enforces the client timeouts.
+// ActiveStream at a time, and enforces the client timeouts. When the upstream accepts a
+// WebSocket handshake (101), the connection stops speaking HTTP and becomes one end of a
+// filters::Tunnel, until either side closes, the tunnel idles out, or a drain's deadline.
 class HttpConnection : public network::ConnectionCallbacks,
                        public http::Parser::Callbacks,
                        public network::TimeoutEntry {
@@ -30,11 +37,12 @@ class HttpConnection : public network::ConnectionCallbacks,
 
   uv_loop_t* loop();
   upstream::Upstreams& upstreams();
+  http::LoopServices& loopServices();
   void write(std::string_view data);
   bool aboveHighWatermark() const { return connection_->aboveHighWatermark(); }
   void requestBodyReadEnable(bool enabled);
   void onResponseComplete(ActiveStream& stream);
-  http::HttpFilterPtr createProxyFilter();
+  std::unique_ptr<filters::ProxyFilter> createProxyFilter();
   AccessLogWriter* accessLog();
   bool draining() const;
   // Graceful shutdown: close now if idle, else after the response in flight.
@@ -58,6 +66,8 @@ class HttpConnection : public network::ConnectionCallbacks,
   // network::TimeoutEntry: the client timeouts (header, body, keep-alive idle).
   void onTimeout() override;
   void close();
+  // The stream's response was a 101: relay bytes between the client and the upstream.
+  void startTunnel();
 
   Worker& worker_;
   network::ConnectionPtr connection_;
@@ -68,6 +78,8 @@ class HttpConnection : public network::ConnectionCallbacks,
   std::string sni_;
   std::unique_ptr<ActiveStream> stream_;
   std::string pending_input_;  // bytes after a complete request, parsed once it is answered
+  // After a 101; declared after connection_, which it uses, so that it is destroyed first.
+  std::unique_ptr<filters::Tunnel> tunnel_;
   bool parser_paused_ = false;
   bool dispatching_ = false;
   bool read_enabled_ = true;

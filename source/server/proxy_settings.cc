@@ -58,6 +58,7 @@ ProxySettings ProxySettings::fromBootstrap(const config::v1::Bootstrap& bootstra
   if (bootstrap.upstream_keepalive_idle_timeout_ms() > 0) {
     settings.upstream_keepalive_idle_timeout_ms = bootstrap.upstream_keepalive_idle_timeout_ms();
   }
+  settings.dns = bootstrap.dns();
   if (bootstrap.worker_connections() > 0) {
     settings.worker_connections = bootstrap.worker_connections();
   }

@@ -42,6 +42,8 @@ struct ProxySettings {
   uint32_t upstream_keepalive_idle_timeout_ms = 60000;
   // Client connections per worker (nginx's worker_connections); more are refused with 503.
   uint32_t worker_connections = 16384;
+  // Kong's dns_* keys, for each worker's resolver.
+  config::v1::DnsSettings dns;
 
   static ProxySettings fromBootstrap(const config::v1::Bootstrap& bootstrap);
 };

@@ -58,6 +58,7 @@ Server::~Server() {
   discovery_.reset();
   data_plane_.reset();
   config_.reset();
+  main_loop_services_.reset();
   health_checker_.reset();
   main_upstreams_.reset();
   for (uv_signal_t* signal : signals_) {
@@ -65,7 +66,16 @@ Server::~Server() {
   }
   network::closeAndDelete(shutdown_timer_);
   uv_run(&loop_, UV_RUN_NOWAIT);
-  uv_loop_close(&loop_);
+  if (uv_loop_close(&loop_) == UV_EBUSY) {
+    uv_walk(
+        &loop_,
+        [](uv_handle_t* handle, void*) {
+          log::warn(absl::StrCat("open at exit: ", uv_handle_type_name(handle->type),
+                                 uv_is_closing(handle) ? " (closing)" : "",
+                                 uv_is_active(handle) ? " (active)" : ""));
+        },
+        nullptr);
+  }
 }
 
 std::string Server::pidFile() const {
@@ -113,10 +123,13 @@ absl::Status Server::start() {
     }
     options.trusted_ca_pem = std::move(*pem);
   }
-  main_upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, 4, 60000);
+  if (bootstrap_.dns().has_hostsfile()) {
+    upstream::setProcessHostsFile(bootstrap_.dns().hostsfile());  // before any worker resolves
+  }
+  main_upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, 4, 60000, bootstrap_.dns());
   main_fetcher_ = upstream::makeUrlFetcher(*main_upstreams_, options.trusted_ca_pem);
-  options.main_loop = &loop_;
-  options.fetcher = &main_fetcher_;
+  main_loop_services_ = std::make_unique<http::LoopServices>(&loop_, &main_fetcher_);
+  options.services = main_loop_services_.get();
   options.health_registry = &health_registry_;
   health_checker_ = std::make_unique<upstream::ActiveHealthChecker>(
       *main_upstreams_, health_registry_, options.trusted_ca_pem);

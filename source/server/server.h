@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "portico/config/v1/bootstrap.pb.h"
+#include "source/http/loop_services.h"
 #include "source/server/admin/admin_api.h"
 #include "source/server/admin/admin_listener.h"
 #include "source/server/config_manager.h"
@@ -56,6 +57,7 @@ class Server {
   // Background fetches of plugins (credentials, key sets) on the main loop.
   std::unique_ptr<upstream::Upstreams> main_upstreams_;
   upstream::HttpFetcher main_fetcher_;
+  std::unique_ptr<http::LoopServices> main_loop_services_;
   // Targets' health, shared with the workers through the snapshots; probed on the main loop.
   upstream::HealthRegistry health_registry_;
   std::unique_ptr<upstream::ActiveHealthChecker> health_checker_;

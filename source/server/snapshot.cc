@@ -246,8 +246,8 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::build(
     }
     if (const http::FilterFactory* factory =
             http::FilterFactoryRegistry::instance().find(plugin.name())) {
-      const http::FilterFactoryContext context{plugin, *snapshot->config_, options.main_loop,
-                                               options.fetcher, options.trusted_ca_pem};
+      const http::FilterFactoryContext context{plugin, *snapshot->config_, options.services,
+                                               options.trusted_ca_pem};
       absl::StatusOr<http::FilterConfigConstSharedPtr> compiled =
           factory->compile(plugin.config(), context);
       if (!compiled.ok()) {

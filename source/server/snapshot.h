@@ -70,8 +70,7 @@ class PluginIndex {
 struct SnapshotOptions {
   std::string trusted_ca_pem;  // lua_ssl_trusted_certificate contents
   // See http::FilterFactoryContext; nullptr when only validating.
-  uv_loop_t* main_loop = nullptr;
-  const upstream::HttpFetcher* fetcher = nullptr;
+  http::LoopServices* services = nullptr;
   // The certificate TLS clients get when no sni matches (kong.conf's ssl_cert, or self-signed);
   // null without TLS listeners.
   std::shared_ptr<SSL_CTX> default_server_context;

@@ -56,7 +56,9 @@ void Worker::join() {
 
 void Worker::run() {
   upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, settings_.upstream_keepalive_pool_size,
-                                                     settings_.upstream_keepalive_idle_timeout_ms);
+                                                     settings_.upstream_keepalive_idle_timeout_ms,
+                                                     settings_.dns);
+  services_ = std::make_unique<http::LoopServices>(&loop_, nullptr);
   timeouts_ = std::make_unique<ClientTimeouts>(&loop_, settings_);
   refusals_ =
       std::make_unique<ConnectionRefusals>(&loop_, settings_, [this] { return nextRequestId(); });
@@ -102,6 +104,7 @@ void Worker::run() {
   clearDeferred();
   timeouts_.reset();
   refusals_.reset();
+  services_.reset();
   upstreams_.reset();
   access_log_.reset();
   for (auto& listener : listeners_) {

@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "source/common/network/timeout_list.h"
+#include "source/http/loop_services.h"
 #include "source/server/access_log.h"
 #include "source/server/connection_refusal.h"
 #include "source/server/proxy_settings.h"
@@ -65,6 +66,7 @@ class Worker {
   const ProxySettings& settings() const { return settings_; }
   const SnapshotConstSharedPtr& snapshot() const { return snapshot_; }
   upstream::Upstreams& upstreams() { return *upstreams_; }
+  http::LoopServices& loopServices() { return *services_; }
   struct ClientTimeouts {
     ClientTimeouts(uv_loop_t* loop, const ProxySettings& settings)
         : header(loop, settings.client_header_timeout_ms),
@@ -119,6 +121,7 @@ class Worker {
 
   SnapshotConstSharedPtr snapshot_;
   std::unique_ptr<upstream::Upstreams> upstreams_;
+  std::unique_ptr<http::LoopServices> services_;
   std::unique_ptr<AccessLogWriter> access_log_;
   std::unique_ptr<ClientTimeouts> timeouts_;
   std::unique_ptr<ConnectionRefusals> refusals_;  // for connections past worker_connections

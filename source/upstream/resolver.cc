@@ -1,95 +1,192 @@
 #include "source/upstream/resolver.h"
 
 #include <arpa/inet.h>
-#include <netdb.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/ascii.h"
 
 namespace portico::upstream {
+namespace {
 
-struct Resolver::Lookup {
-  uv_getaddrinfo_t request;
-  std::weak_ptr<Resolver*> resolver;
-  std::string host;
-  uint16_t port;
-  Callback callback;
-};
+std::optional<sockaddr_storage> ipLiteral(const std::string& host) {
+  sockaddr_storage address{};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    return address;
+  }
+  std::string bare = host;
+  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') {
+    bare = bare.substr(1, bare.size() - 2);
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+  if (inet_pton(AF_INET6, bare.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    return address;
+  }
+  return std::nullopt;
+}
 
-Resolver::Resolver(uv_loop_t* loop, uint64_t cache_ttl_ms)
-    : loop_(loop), cache_ttl_ms_(cache_ttl_ms), self_(std::make_shared<Resolver*>(this)) {}
+Resolver::Result okResult(sockaddr_storage address, uint16_t port) {
+  Resolver::Result result;
+  result.outcome = Resolver::Outcome::kOk;
+  result.address = address;
+  // sin_port and sin6_port sit at the same offset.
+  reinterpret_cast<sockaddr_in*>(&result.address)->sin_port = htons(port);
+  return result;
+}
+
+Resolver::Result resultFor(DnsAnswer& answer, uint16_t port) {
+  switch (answer.status) {
+    case DnsQueryResult::Status::kOk:
+      return okResult(answer.pick(), port);
+    case DnsQueryResult::Status::kNameError:
+      return {Resolver::Outcome::kNameError, {}, answer.error};
+    case DnsQueryResult::Status::kFailure:
+      break;
+  }
+  return {Resolver::Outcome::kFailure, {}, answer.error};
+}
+
+uint32_t smallerTtl(uint32_t current, bool first, int ttl) {
+  const uint32_t value = static_cast<uint32_t>(std::max(ttl, 0));
+  return first ? value : std::min(current, value);
+}
+
+DnsQueryResult toQueryResult(int status, const ares_addrinfo* info, bool from_hosts_file) {
+  DnsQueryResult result;
+  result.from_hosts_file = from_hosts_file;
+  if (status == ARES_ENOTFOUND || status == ARES_ENODATA) {
+    result.status = DnsQueryResult::Status::kNameError;
+    return result;
+  }
+  if (status != ARES_SUCCESS) {
+    result.error = ares_strerror(status);
+    return result;
+  }
+  result.status = DnsQueryResult::Status::kOk;
+  for (const ares_addrinfo_node* node = info->nodes; node != nullptr; node = node->ai_next) {
+    if (node->ai_family != AF_INET && node->ai_family != AF_INET6) {
+      continue;
+    }
+    DnsRecords& records = node->ai_family == AF_INET ? result.ipv4 : result.ipv6;
+    records.ttl_s = smallerTtl(records.ttl_s, records.addresses.empty(), node->ai_ttl);
+    sockaddr_storage address{};
+    std::memcpy(&address, node->ai_addr, std::min<size_t>(node->ai_addrlen, sizeof(address)));
+    records.addresses.push_back(address);
+  }
+  // A CNAME's TTL bounds how long the records it led to may be used.
+  for (const ares_addrinfo_cname* cname = info->cnames; cname != nullptr; cname = cname->next) {
+    for (DnsRecords* records : {&result.ipv4, &result.ipv6}) {
+      records->ttl_s = smallerTtl(records->ttl_s, false, cname->ttl);
+    }
+  }
+  return result;
+}
+
+// RFC 6761 §6.3.3: "localhost" is the loopback whatever the hosts file says. (Kong defines it only
+// when the hosts file does not; c-ares 1.18 would too, but leaks on that path, so it is not asked.)
+DnsQueryResult localhost() {
+  DnsQueryResult result;
+  result.status = DnsQueryResult::Status::kOk;
+  result.from_hosts_file = true;
+  sockaddr_storage v4{};
+  reinterpret_cast<sockaddr_in*>(&v4)->sin_family = AF_INET;
+  reinterpret_cast<sockaddr_in*>(&v4)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  result.ipv4.addresses.push_back(v4);
+  sockaddr_storage v6{};
+  reinterpret_cast<sockaddr_in6*>(&v6)->sin6_family = AF_INET6;
+  reinterpret_cast<sockaddr_in6*>(&v6)->sin6_addr = in6addr_loopback;
+  result.ipv6.addresses.push_back(v6);
+  return result;
+}
+
+}  // namespace
+
+Resolver::Resolver(uv_loop_t* loop, DnsSettings settings)
+    : loop_(loop),
+      family_(settings.wantsIpv4() && settings.wantsIpv6() ? AF_UNSPEC
+              : settings.wantsIpv6()                       ? AF_INET6
+                                                           : AF_INET),
+      cache_(settings),
+      hosts_file_(loop, "f", {}),
+      dns_(loop, "b", settings.resolvers) {}
 
 Resolver::~Resolver() = default;
 
 void Resolver::resolve(const std::string& host, uint16_t port, Callback callback) {
-  auto cached = cache_.find(host);
-  if (cached != cache_.end() && cached->second.expires_ms > uv_now(loop_) &&
-      !cached->second.addresses.empty()) {
-    CacheEntry& entry = cached->second;
-    Result result;
-    result.outcome = Outcome::kOk;
-    result.address = entry.addresses[entry.next++ % entry.addresses.size()];
-    reinterpret_cast<sockaddr_in*>(&result.address)->sin_port = htons(port);
-    callback(result);
+  if (std::optional<sockaddr_storage> literal = ipLiteral(host)) {
+    callback(okResult(*literal, port));
     return;
   }
-  auto* lookup = new Lookup{{}, self_, host, port, std::move(callback)};
-  lookup->request.data = lookup;
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  if (const int status =
-          uv_getaddrinfo(loop_, &lookup->request, &onResolved, host.c_str(), nullptr, &hints);
-      status != 0) {
-    Result result;
-    result.error = uv_strerror(status);
-    Callback failed = std::move(lookup->callback);
-    delete lookup;
-    failed(result);
+  const std::string name = absl::AsciiStrToLower(host);
+  DnsCache::Lookup lookup = cache_.lookup(name, uv_now(loop_));
+  std::optional<Result> result;
+  if (lookup.answer != nullptr) {
+    result = resultFor(*lookup.answer, port);
+  } else {
+    waiters_[name].push_back({port, std::move(callback)});
+  }
+  if (lookup.query) {
+    query(name);
+  }
+  if (result) {
+    callback(*result);
   }
 }
 
-void Resolver::onResolved(uv_getaddrinfo_t* request, int status, addrinfo* addresses) {
-  std::unique_ptr<Lookup> lookup(static_cast<Lookup*>(request->data));
-  Result result;
-  CacheEntry entry;
-  if (status == 0) {
-    for (addrinfo* info = addresses; info != nullptr; info = info->ai_next) {
-      if (info->ai_family != AF_INET && info->ai_family != AF_INET6) {
-        continue;
-      }
-      sockaddr_storage address{};
-      std::memcpy(&address, info->ai_addr, info->ai_addrlen);
-      entry.addresses.push_back(address);
-    }
+void Resolver::query(const std::string& name) {
+  if (name == "localhost") {
+    finish(name, localhost());
+    return;
   }
-  uv_freeaddrinfo(addresses);
-  // IPv4 first, as Kong's resolver asks for A records before AAAA: "localhost" must not land on
-  // ::1 where the upstream only listens on 127.0.0.1.
-  std::stable_partition(entry.addresses.begin(), entry.addresses.end(),
-                        [](const sockaddr_storage& a) { return a.ss_family == AF_INET; });
-  if (status == UV_EAI_NONAME || status == UV_EAI_NODATA ||
-      (status == 0 && entry.addresses.empty())) {
-    result.outcome = Outcome::kNameError;
-    result.error = "name resolution failed";
-  } else if (status != 0) {
-    result.error = uv_strerror(status);
-  } else {
-    result.outcome = Outcome::kOk;
-    result.address = entry.addresses.front();
-    // sin_port and sin6_port sit at the same offset.
-    reinterpret_cast<sockaddr_in*>(&result.address)->sin_port = htons(lookup->port);
+  hosts_file_.getAddrInfo(name, family_, ARES_AI_ENVHOSTS | ARES_AI_NOSORT,
+                          [this, name](int status, const ares_addrinfo* info) {
+                            onHostsFileAnswer(name, status, info);
+                          });
+}
+
+void Resolver::onHostsFileAnswer(const std::string& name, int status, const ares_addrinfo* info) {
+  if (status == ARES_EDESTRUCTION) {
+    return;
   }
-  std::shared_ptr<Resolver*> resolver = lookup->resolver.lock();
-  if (resolver != nullptr && result.outcome == Outcome::kOk) {
-    Resolver& self = **resolver;
-    entry.expires_ms = uv_now(self.loop_) + self.cache_ttl_ms_;
-    entry.next = 1;
-    self.cache_[lookup->host] = std::move(entry);
+  if (status == ARES_SUCCESS) {
+    finish(name, toQueryResult(status, info, true));
+    return;
   }
-  if (resolver != nullptr) {
-    lookup->callback(result);
+  dns_.getAddrInfo(name, family_, ARES_AI_NOSORT,
+                   [this, name](int dns_status, const ares_addrinfo* answer) {
+                     if (dns_status != ARES_EDESTRUCTION) {
+                       finish(name, toQueryResult(dns_status, answer, false));
+                     }
+                   });
+}
+
+void Resolver::finish(const std::string& name, DnsQueryResult result) {
+  DnsAnswer& answer = cache_.store(name, std::move(result), uv_now(loop_));
+  auto it = waiters_.find(name);
+  if (it == waiters_.end()) {
+    return;
+  }
+  std::vector<Waiter> waiters = std::move(it->second);
+  waiters_.erase(it);
+  // Results first: a callback may resolve again and change the cache.
+  std::vector<Result> results;
+  results.reserve(waiters.size());
+  for (const Waiter& waiter : waiters) {
+    results.push_back(resultFor(answer, waiter.port));
+  }
+  for (size_t i = 0; i < waiters.size(); ++i) {
+    waiters[i].callback(results[i]);
   }
 }
+
+void setProcessHostsFile(const std::string& path) { setenv("CARES_HOSTS", path.c_str(), 1); }
 
 }  // namespace portico::upstream

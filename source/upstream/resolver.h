@@ -4,16 +4,19 @@
 #include <uv.h>
 
 #include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "source/upstream/ares_channel.h"
+#include "source/upstream/dns_cache.h"
+#include "source/upstream/dns_settings.h"
 
 namespace portico::upstream {
 
-// Asynchronous host name resolution for one worker (getaddrinfo on libuv's thread pool), with a
-// short-lived cache so a busy upstream is not resolved per request.
+// Asynchronous host name resolution for one worker, as Kong's resolver does it: the hosts file
+// first, then DNS through c-ares on the worker's own loop, answers cached by DnsCache's policy
+// (records' TTL, stale-while-refresh, negative caching). IP literals are answered at once.
 class Resolver {
  public:
   enum class Outcome { kOk, kNameError, kFailure };
@@ -24,27 +27,37 @@ class Resolver {
   };
   using Callback = std::function<void(const Result&)>;
 
-  explicit Resolver(uv_loop_t* loop, uint64_t cache_ttl_ms = 10000);
+  explicit Resolver(uv_loop_t* loop, DnsSettings settings = {});
   ~Resolver();
+  Resolver(const Resolver&) = delete;
+  Resolver& operator=(const Resolver&) = delete;
 
   // Calls `callback` with an address for host:port, possibly before returning (cache hit). The
-  // caller guards against its own destruction (the callback may arrive later).
+  // caller guards against its own destruction (the callback may arrive later); callbacks still
+  // waiting when the resolver is destroyed are dropped.
   void resolve(const std::string& host, uint16_t port, Callback callback);
 
  private:
-  struct CacheEntry {
-    std::vector<sockaddr_storage> addresses;
-    uint64_t expires_ms = 0;
-    size_t next = 0;  // round-robin over the records
+  struct Waiter {
+    uint16_t port;
+    Callback callback;
   };
-  struct Lookup;
 
-  static void onResolved(uv_getaddrinfo_t* request, int status, addrinfo* result);
+  void query(const std::string& name);
+  void onHostsFileAnswer(const std::string& name, int status, const ares_addrinfo* info);
+  void finish(const std::string& name, DnsQueryResult result);
 
   uv_loop_t* loop_;
-  uint64_t cache_ttl_ms_;
-  absl::flat_hash_map<std::string, CacheEntry> cache_;
-  std::shared_ptr<Resolver*> self_;
+  int family_;  // what dns_order asks for: AF_INET, AF_INET6 or AF_UNSPEC
+  DnsCache cache_;
+  absl::flat_hash_map<std::string, std::vector<Waiter>> waiters_;
+  // Last, so they go first: their destruction ends queries whose callbacks touch the above.
+  AresChannel hosts_file_;
+  AresChannel dns_;
 };
+
+// c-ares 1.18 takes another hosts file only from the CARES_HOSTS variable (ARES_OPT_HOSTS_FILE
+// came later), which the process shares: set it once on the main thread before workers start.
+void setProcessHostsFile(const std::string& path);
 
 }  // namespace portico::upstream

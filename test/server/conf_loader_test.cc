@@ -2,7 +2,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace portico::server {
@@ -99,6 +102,74 @@ TEST(ConfLoaderTest, RejectsMalformedLines) {
   absl::StatusOr<config::v1::Bootstrap> bootstrap = loadBootstrap(path, {});
   ASSERT_FALSE(bootstrap.ok());
   EXPECT_NE(bootstrap.status().message().find(":1:"), absl::string_view::npos);
+}
+
+TEST(ConfLoaderTest, DnsKeysDefaultToKongs) {
+  absl::StatusOr<config::v1::Bootstrap> bootstrap = loadBootstrap("", {});
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  const config::v1::DnsSettings& dns = bootstrap->dns();
+  EXPECT_EQ(dns.resolver_size(), 0);
+  EXPECT_EQ(dns.hostsfile(), "/etc/hosts");
+  EXPECT_EQ(std::vector<std::string>(dns.order().begin(), dns.order().end()),
+            (std::vector<std::string>{"LAST", "SRV", "A", "CNAME"}));
+  EXPECT_FALSE(dns.has_valid_ttl_s());
+  EXPECT_EQ(dns.stale_ttl_s(), 3600u);
+  EXPECT_EQ(dns.not_found_ttl_s(), 30u);
+  EXPECT_EQ(dns.error_ttl_s(), 1u);
+}
+
+TEST(ConfLoaderTest, ReadsDnsKeys) {
+  absl::StatusOr<config::v1::Bootstrap> bootstrap =
+      loadBootstrap("", {{"KONG_DNS_RESOLVER", "8.8.8.8, 127.0.0.1:5353,::1,[::1]:53"},
+                         {"PORTICO_DNS_ORDER", "aaaa,A"},
+                         {"PORTICO_DNS_VALID_TTL", "5"},
+                         {"PORTICO_DNS_STALE_TTL", "0"},
+                         {"PORTICO_DNS_NOT_FOUND_TTL", "2"},
+                         {"PORTICO_DNS_ERROR_TTL", "3"}});
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  const config::v1::DnsSettings& dns = bootstrap->dns();
+  ASSERT_EQ(dns.resolver_size(), 4);
+  EXPECT_EQ(dns.resolver(0).address(), "8.8.8.8");
+  EXPECT_EQ(dns.resolver(0).port(), 53u);
+  EXPECT_EQ(dns.resolver(1).address(), "127.0.0.1");
+  EXPECT_EQ(dns.resolver(1).port(), 5353u);
+  EXPECT_EQ(dns.resolver(2).address(), "::1");
+  EXPECT_EQ(dns.resolver(2).port(), 53u);
+  EXPECT_EQ(dns.resolver(3).address(), "::1");
+  EXPECT_EQ(std::vector<std::string>(dns.order().begin(), dns.order().end()),
+            (std::vector<std::string>{"AAAA", "A"}));
+  EXPECT_EQ(dns.valid_ttl_s(), 5u);
+  EXPECT_TRUE(dns.has_stale_ttl_s());
+  EXPECT_EQ(dns.stale_ttl_s(), 0u);
+  EXPECT_EQ(dns.not_found_ttl_s(), 2u);
+  EXPECT_EQ(dns.error_ttl_s(), 3u);
+}
+
+TEST(ConfLoaderTest, BadDnsResolverEntryIsAStartupErrorNamingTheKey) {
+  for (const char* value : {"1.2.3.4:53;4.3.2.1", "dns.example.com", "1.2.3.4:99999", "[::1"}) {
+    absl::StatusOr<config::v1::Bootstrap> bootstrap =
+        loadBootstrap("", {{"PORTICO_DNS_RESOLVER", value}});
+    ASSERT_FALSE(bootstrap.ok()) << value;
+    EXPECT_EQ(bootstrap.status().message(),
+              absl::StrCat("dns_resolver must be a comma separated list in the form of IPv4/6 or "
+                           "IPv4/6:port, got '",
+                           value, "'"));
+  }
+}
+
+TEST(ConfLoaderTest, RejectsUnknownDnsOrderEntriesAndMissingHostsFile) {
+  absl::StatusOr<config::v1::Bootstrap> order =
+      loadBootstrap("", {{"PORTICO_DNS_ORDER", "LAST,MX"}});
+  ASSERT_FALSE(order.ok());
+  EXPECT_EQ(order.status().message(), "dns_order: invalid entry 'MX'");
+  absl::StatusOr<config::v1::Bootstrap> hosts =
+      loadBootstrap("", {{"PORTICO_DNS_HOSTSFILE", "/nonexistent/hosts"}});
+  ASSERT_FALSE(hosts.ok());
+  EXPECT_EQ(hosts.status().message(), "dns_hostsfile: file does not exist");
+  absl::StatusOr<config::v1::Bootstrap> ttl =
+      loadBootstrap("", {{"PORTICO_DNS_STALE_TTL", "soon"}});
+  ASSERT_FALSE(ttl.ok());
+  EXPECT_EQ(ttl.status().message(), "dns_stale_ttl: expected a number of seconds, got 'soon'");
 }
 
 }  // namespace

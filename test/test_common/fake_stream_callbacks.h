@@ -5,6 +5,7 @@
 #include <string>
 
 #include "source/http/filter.h"
+#include "source/http/loop_services.h"
 #include "source/http/stream_context.h"
 #include "source/upstream/upstreams.h"
 
@@ -29,6 +30,12 @@ class FakeStreamCallbacks : public portico::http::StreamCallbacks {
       upstreams_ = std::make_unique<portico::upstream::Upstreams>(loop_, 8, 60000);
     }
     return *upstreams_;
+  }
+  portico::http::LoopServices& loopServices() override {
+    if (services_ == nullptr) {
+      services_ = std::make_unique<portico::http::LoopServices>(loop_, nullptr);
+    }
+    return *services_;
   }
   portico::http::StreamContext& context() override { return context_; }
   void continueRequest() override { ++continued_; }
@@ -57,6 +64,7 @@ class FakeStreamCallbacks : public portico::http::StreamCallbacks {
  private:
   uv_loop_t* loop_;
   std::unique_ptr<portico::upstream::Upstreams> upstreams_;
+  std::unique_ptr<portico::http::LoopServices> services_;
   portico::http::HttpFilter* body_taker_ = nullptr;
   portico::http::StreamContext context_;
   std::optional<Reply> reply_;

@@ -92,17 +92,4 @@ CredentialsProviderSharedPtr CredentialsProviderRegistry::get(const CredentialsO
   return provider;
 }
 
-CredentialsProviderSharedPtr makeCredentialsProvider(const CredentialsOptions& options,
-                                                     uv_loop_t* main_loop, HttpFetcher fetcher,
-                                                     EnvLookup env) {
-  // Leaked on purpose: destroying it at exit would close handles of a loop that is gone.
-  static auto* registries = new std::map<uv_loop_t*, std::unique_ptr<CredentialsProviderRegistry>>;
-  std::unique_ptr<CredentialsProviderRegistry>& registry = (*registries)[main_loop];
-  if (registry == nullptr) {
-    registry = std::make_unique<CredentialsProviderRegistry>(main_loop, std::move(fetcher),
-                                                             std::move(env));
-  }
-  return registry->get(options);
-}
-
 }  // namespace portico::aws

@@ -65,11 +65,4 @@ class CredentialsProviderRegistry {
   std::map<std::string, Entry> entries_;
 };
 
-// For config compilers that have no registry at hand: one process-wide registry per main loop,
-// created by the first call for that loop with that call's fetcher and environment, and kept
-// for the process's life.
-CredentialsProviderSharedPtr makeCredentialsProvider(const CredentialsOptions& options,
-                                                     uv_loop_t* main_loop, HttpFetcher fetcher,
-                                                     EnvLookup env = processEnvironment());
-
 }  // namespace portico::aws

@@ -41,4 +41,17 @@ bool connectionListsHeader(std::string_view connection, std::string_view name) {
   return false;
 }
 
+bool isWebSocketUpgrade(const MessageHead& request) {
+  // The flag comes first: a request without Connection: upgrade costs one test.
+  if (!request.upgrade || request.method != "GET" || request.version_major != 1 ||
+      request.version_minor != 1 || request.hasRequestBody()) {
+    return false;
+  }
+  if (request.headers.count("upgrade") != 1) {
+    return false;
+  }
+  const absl::string_view upgrade = absl::StripAsciiWhitespace(*request.headers.get("upgrade"));
+  return equalsIgnoreCase(std::string_view(upgrade.data(), upgrade.size()), "websocket");
+}
+
 }  // namespace portico::http

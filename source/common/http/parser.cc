@@ -198,7 +198,9 @@ Parser::Result Parser::finish() {
 
 void Parser::resume() {
   if (llhttp_get_errno(&parser_) == HPE_PAUSED_UPGRADE) {
-    // Protocol upgrades are not proxied: the connection continues as plain HTTP/1.1.
+    // The upgrade was not switched to (not tunnelled, or the upstream did not answer 101): the
+    // connection continues as plain HTTP/1.1. A switched connection is never resumed: its
+    // owner stops parsing and relays the bytes after the head instead.
     llhttp_reset(&parser_);
     return;
   }

@@ -49,7 +49,9 @@ class Parser {
   Result execute(const char* data, size_t length);
   // The peer closed: completes a message delimited by connection close.
   Result finish();
-  // Continue after kMessageDone.
+  // Continue after kMessageDone. After a request or response that asked to upgrade, the bytes
+  // that follow are parsed as a new HTTP message: the caller that switches protocols does not
+  // resume, and takes the unconsumed bytes as the new protocol's.
   void resume();
   // Responses only: the next response answers a HEAD request, so it has no body.
   void expectNoBody(bool no_body) { expect_no_body_ = no_body; }

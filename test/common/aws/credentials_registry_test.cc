@@ -111,19 +111,5 @@ TEST_F(CredentialsProviderRegistryTest, ProviderOutlivesTheRegistry) {
   EXPECT_EQ(provider->current()->access_key_id, "AKIDKEEP");
 }
 
-TEST(MakeCredentialsProviderTest, SharesProvidersPerLoop) {
-  // The process-wide registry keeps its handles for the process's life, so its loop does too.
-  auto* loop = new uv_loop_t;
-  uv_loop_init(loop);
-  FakeFetcher fake(metadataService);
-  CredentialsOptions options;
-  options.access_key_id = "AKIDGLOBAL";
-  options.secret_access_key = "s";
-  auto first = makeCredentialsProvider(options, loop, fake.fetcher(), fakeEnv({}));
-  auto second = makeCredentialsProvider(options, loop, fake.fetcher(), fakeEnv({}));
-  EXPECT_EQ(first, second);
-  EXPECT_EQ(first->current()->access_key_id, "AKIDGLOBAL");
-}
-
 }  // namespace
 }  // namespace portico::aws

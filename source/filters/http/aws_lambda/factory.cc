@@ -29,11 +29,17 @@ absl::StatusOr<std::shared_ptr<SSL_CTX>> tlsContextFor(
 aws::CredentialsProviderSharedPtr credentialsFor(
     const LambdaConfig& config, const portico::http::FilterFactoryContext& context) {
   const aws::CredentialsOptions& options = config.credentials;
-  if (context.main_loop == nullptr || context.fetcher == nullptr) {
+  if (context.services == nullptr || context.services->fetcher() == nullptr) {
     // Validation only: nothing will sign, but the config must compile.
     return std::make_shared<aws::CredentialsProvider>();
   }
-  return aws::makeCredentialsProvider(options, context.main_loop, *context.fetcher);
+  portico::http::LoopServices& services = *context.services;
+  return services
+      .getOrCreate<aws::CredentialsProviderRegistry>([&services] {
+        return std::make_unique<aws::CredentialsProviderRegistry>(
+            services.loop(), *services.fetcher(), aws::processEnvironment());
+      })
+      .get(options);
 }
 
 class AwsLambdaFilterFactory : public portico::http::FilterFactory {

@@ -27,10 +27,13 @@ absl::StatusOr<portico::http::FilterConfigConstSharedPtr> JwtFilterFactory::comp
 
 RemoteJwksRegistry* JwtFilterFactory::remoteJwks(
     const portico::http::FilterFactoryContext& context) {
-  if (context.main_loop == nullptr || context.fetcher == nullptr) {
+  if (context.services == nullptr || context.services->fetcher() == nullptr) {
     return nullptr;
   }
-  return &RemoteJwksRegistry::forLoop(context.main_loop, *context.fetcher);
+  portico::http::LoopServices& services = *context.services;
+  return &services.getOrCreate<RemoteJwksRegistry>([&services] {
+    return std::make_unique<RemoteJwksRegistry>(services.loop(), *services.fetcher());
+  });
 }
 
 absl::StatusOr<CredentialStoreConstSharedPtr> JwtFilterFactory::storeFor(

@@ -155,16 +155,6 @@ RemoteJwksRegistry::RemoteJwksRegistry(uv_loop_t* loop, upstream::HttpFetcher fe
 
 RemoteJwksRegistry::~RemoteJwksRegistry() = default;
 
-RemoteJwksRegistry& RemoteJwksRegistry::forLoop(uv_loop_t* loop,
-                                                const upstream::HttpFetcher& fetcher) {
-  static auto* registries = new std::map<uv_loop_t*, std::unique_ptr<RemoteJwksRegistry>>();
-  std::unique_ptr<RemoteJwksRegistry>& registry = (*registries)[loop];
-  if (registry == nullptr) {
-    registry = std::make_unique<RemoteJwksRegistry>(loop, fetcher);
-  }
-  return *registry;
-}
-
 std::shared_ptr<RemoteJwksSource> RemoteJwksRegistry::get(const std::string& url,
                                                           const Options& options) {
   std::unique_ptr<UrlFetcher>& fetcher = fetchers_[url];

@@ -76,10 +76,6 @@ class RemoteJwksRegistry {
   RemoteJwksRegistry(const RemoteJwksRegistry&) = delete;
   RemoteJwksRegistry& operator=(const RemoteJwksRegistry&) = delete;
 
-  // The process's registry for `loop` (created on first use with `fetcher`, kept for the
-  // process's life like the loop itself).
-  static RemoteJwksRegistry& forLoop(uv_loop_t* loop, const upstream::HttpFetcher& fetcher);
-
   std::shared_ptr<RemoteJwksSource> get(const std::string& url, const Options& options);
   size_t size() const { return fetchers_.size(); }
 

@@ -1,6 +1,9 @@
 #include "source/filters/http/proxy/proxy_filter.h"
 
+#include <netinet/in.h>
+
 #include "absl/strings/str_cat.h"
+#include "source/common/http/hop_by_hop.h"
 #include "source/common/http/serializer.h"
 #include "source/common/log/logger.h"
 #include "source/filters/http/proxy/balancer_key.h"
@@ -22,6 +25,18 @@ bool isIdempotent(const std::string& method) {
          method == "DELETE" || method == "TRACE";
 }
 
+// The address bytes: a key part, never shown.
+void appendAddressKey(const sockaddr_storage& address, std::string& key) {
+  key.push_back('@');
+  if (address.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(address);
+    key.append(reinterpret_cast<const char*>(&in6.sin6_addr), sizeof in6.sin6_addr);
+  } else {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(address);
+    key.append(reinterpret_cast<const char*>(&in.sin_addr), sizeof in.sin_addr);
+  }
+}
+
 }  // namespace
 
 ProxyFilter::ProxyFilter(upstream::Upstreams& upstreams)
@@ -35,7 +50,8 @@ http::FilterStatus ProxyFilter::onRequestHeaders(http::MessageHead& request, boo
   // allocation per request.
   thread_local std::string head_buffer;
   head_buffer.clear();
-  serializeUpstreamRequest(request, context, head_buffer);
+  websocket_ = http::isWebSocketUpgrade(request);
+  serializeUpstreamRequest(request, context, websocket_, head_buffer);
   request_head_bytes_ = head_buffer;
   head_request_ = request.method == "HEAD";
   idempotent_ = isIdempotent(request.method);
@@ -45,7 +61,6 @@ http::FilterStatus ProxyFilter::onRequestHeaders(http::MessageHead& request, boo
   retries_left_ = context.service->service->retries();
   context.proxied = true;
   const server::ServiceRuntime& service = *context.service;
-  pool_key_ = &service.pool_key;
   host_ = &service.service->host();
   port_ = static_cast<uint16_t>(service.service->port());
   if (service.upstream != nullptr) {
@@ -82,7 +97,6 @@ bool ProxyFilter::pickTarget() {
   tried_targets_.push_back(*picked);
   upstreams_.balancer.attemptStarted(balanced, *picked);
   const upstream::TargetRuntime& target = balanced.targets[*picked];
-  pool_key_ = &service.target_pool_keys[*picked];
   host_ = &target.host;
   port_ = target.port;
   if (host_value_offset_ != std::string::npos) {
@@ -113,18 +127,11 @@ void ProxyFilter::startAttempt() {
   if (balanced_ != nullptr && !pickTarget()) {
     return;
   }
-  connection_ = force_fresh_connection_ ? nullptr : upstreams_.pool.take(*pool_key_);
-  if (connection_ != nullptr) {
-    connection_->setCallbacks(this);
-    connection_reused_ = true;
-    connected_ = true;
-    sendRequest();
-    return;
-  }
+  pool_key_ = target_ ? &service.target_pool_keys[*target_] : &service.pool_key;
   const std::optional<sockaddr_storage>& address =
       target_ ? balanced_->targets[*target_].address : service.address;
   if (address) {
-    connectTo(reinterpret_cast<const sockaddr*>(&*address));
+    reuseOrConnect(*address, false);
     return;
   }
   phase_ = Phase::kResolving;
@@ -140,13 +147,30 @@ void ProxyFilter::startAttempt() {
     }
     ProxyFilter& filter = **self;
     if (result.outcome == upstream::Resolver::Outcome::kOk) {
-      filter.connectTo(reinterpret_cast<const sockaddr*>(&result.address));
+      filter.reuseOrConnect(result.address, true);
     } else if (result.outcome == upstream::Resolver::Outcome::kNameError) {
       filter.fail(Failure::kNameError, result.error);
     } else {
       filter.fail(Failure::kConnect, result.error);
     }
   });
+}
+
+void ProxyFilter::reuseOrConnect(const sockaddr_storage& address, bool resolved) {
+  if (resolved) {
+    resolved_pool_key_.assign(*pool_key_);
+    appendAddressKey(address, resolved_pool_key_);
+    pool_key_ = &resolved_pool_key_;
+  }
+  connection_ = force_fresh_connection_ ? nullptr : upstreams_.pool.take(*pool_key_);
+  if (connection_ != nullptr) {
+    connection_->setCallbacks(this);
+    connection_reused_ = true;
+    connected_ = true;
+    sendRequest();
+    return;
+  }
+  connectTo(reinterpret_cast<const sockaddr*>(&address));
 }
 
 void ProxyFilter::connectTo(const sockaddr* address) {
@@ -251,6 +275,10 @@ void ProxyFilter::parseResponse(const char* data, size_t length) {
     if (result.outcome != http::Parser::Outcome::kMessageDone || phase_ == Phase::kDone) {
       return;
     }
+    if (phase_ == Phase::kSwitching) {
+      switchProtocols(data + result.consumed, length - result.consumed);
+      return;
+    }
     // An interim (1xx) response ended; the real one follows.
     parser_->resume();
     data += result.consumed;
@@ -261,6 +289,11 @@ void ProxyFilter::parseResponse(const char* data, size_t length) {
 void ProxyFilter::onHead(http::MessageHead& head) {
   if (head.status >= 100 && head.status < 200 && head.status != 101) {
     return;  // 100 Continue and friends are consumed here
+  }
+  if (head.status == 101 && !websocket_) {
+    // A switch nobody asked for: answered as a bad response once the parser has returned.
+    phase_ = Phase::kSwitching;
+    return;
   }
   http::StreamContext& context = callbacks_->context();
   context.upstream_headers_ms = uv_now(upstreams_.loop);
@@ -277,7 +310,37 @@ void ProxyFilter::onHead(http::MessageHead& head) {
   if (!set_cookie_.empty()) {
     response.headers.add("Set-Cookie", std::move(set_cookie_));
   }
+  if (head.status == 101) {
+    // Sent from switchProtocols, once the parser no longer runs on the connection's bytes.
+    phase_ = Phase::kSwitching;
+    switch_ = std::make_unique<Switch>();
+    switch_->head = std::move(response);
+    return;
+  }
   callbacks_->encodeHeaders(response, false);
+}
+
+void ProxyFilter::switchProtocols(const char* rest, size_t length) {
+  if (switch_ == nullptr) {
+    fail(Failure::kBadResponse, "101 Switching Protocols to a request that asked for no upgrade");
+    return;
+  }
+  phase_ = Phase::kDone;
+  timer_.disarm();
+  parser_.reset();
+  finishAttempt();
+  switched_ = true;
+  switch_->early_bytes.assign(rest, length);
+  // The stream writes the 101, then the downstream connection takes the upstream one.
+  callbacks_->encodeHeaders(switch_->head, true);
+}
+
+network::ConnectionPtr ProxyFilter::takeSwitchedConnection(std::string& early_bytes) {
+  if (!switched_) {
+    return nullptr;
+  }
+  early_bytes = std::move(switch_->early_bytes);
+  return std::move(connection_);
 }
 
 void ProxyFilter::onBody(const char* data, size_t length) {
@@ -341,6 +404,7 @@ void ProxyFilter::onClose(network::CloseReason reason, const std::string& detail
     }
     case Phase::kIdle:
     case Phase::kResolving:
+    case Phase::kSwitching:
     case Phase::kDone:
       return;
   }
@@ -363,6 +427,7 @@ void ProxyFilter::onTimeout() {
       callbacks_->sendGatewayError(504, kTimedOut);
       return;
     case Phase::kIdle:
+    case Phase::kSwitching:
     case Phase::kDone:
       return;
   }

@@ -19,6 +19,11 @@ namespace portico::filters {
 // Flow control: request body chunks are written as they arrive; when the upstream socket's queue
 // passes the high watermark the client is no longer read until it drains. Response body chunks
 // go to the client the same way, pausing upstream reads while the client is slow.
+//
+// Protocol upgrades: a WebSocket handshake (http::isWebSocketUpgrade) is sent with Upgrade and
+// Connection: upgrade. An answer other than 101 is an ordinary response. A 101 is passed to the
+// stream (encodeHeaders) only once the upstream connection has stopped being read as HTTP; the
+// downstream connection then takes that connection with takeSwitchedConnection() and tunnels.
 class ProxyFilter : public http::HttpFilter,
                     public network::ConnectionCallbacks,
                     public http::Parser::Callbacks {
@@ -31,6 +36,12 @@ class ProxyFilter : public http::HttpFilter,
   http::FilterStatus onRequestBody(std::string& chunk, bool end_stream) override;
   void onDownstreamWatermark(bool above_high) override;
   void onDownstreamReset() override;
+
+  // The upstream switched protocols and its 101 is being sent downstream.
+  bool switchedProtocols() const { return switched_; }
+  // After a 101: the upstream connection, no longer the filter's, and the bytes the upstream
+  // sent right after its 101 (already read) in `early_bytes`.
+  network::ConnectionPtr takeSwitchedConnection(std::string& early_bytes);
 
   // network::ConnectionCallbacks
   void onConnected() override;
@@ -52,9 +63,12 @@ class ProxyFilter : public http::HttpFilter,
   bool pickTarget();
   void finishAttempt();
   void reportOutcome(upstream::AttemptOutcome outcome, int status = 0);
+  void reuseOrConnect(const sockaddr_storage& address, bool resolved);
   void connectTo(const sockaddr* address);
   void sendRequest();
   void parseResponse(const char* data, size_t length);
+  // The upstream's 101 has been parsed; `rest` is what followed it in the same read.
+  void switchProtocols(const char* rest, size_t length);
   void writeBody(const std::string& chunk, bool end_stream);
   void requestFullySent();
   void onTimeout();
@@ -82,14 +96,34 @@ class ProxyFilter : public http::HttpFilter,
   bool connected_ = false;
   std::optional<http::Parser> parser_;
   network::Timer timer_;
-  enum class Phase { kIdle, kResolving, kConnecting, kWaitingResponse, kStreamingResponse, kDone };
+  // kSwitching: a 101 head was parsed; the parser is left before anything else happens.
+  enum class Phase {
+    kIdle,
+    kResolving,
+    kConnecting,
+    kWaitingResponse,
+    kStreamingResponse,
+    kSwitching,
+    kDone
+  };
   Phase phase_ = Phase::kIdle;
   uint32_t retries_left_ = 0;
   bool response_keep_alive_ = false;
   bool downstream_paused_ = false;
+  bool websocket_ = false;  // the request asked to switch to WebSocket
+  bool switched_ = false;
+  // Made only for a 101 to a WebSocket handshake.
+  struct Switch {
+    http::MessageHead head;   // to send downstream
+    std::string early_bytes;  // what the upstream sent right after its 101
+  };
+  std::unique_ptr<Switch> switch_;
 
-  // The attempt's endpoint: the service's, or the picked target's.
+  // The attempt's endpoint: the service's, or the picked target's. A host name's connections are
+  // pooled by the address they reached (resolved_pool_key_), so that when DNS moves the name new
+  // requests follow at once while the old connections age out.
   const std::string* pool_key_ = nullptr;
+  std::string resolved_pool_key_;
   const std::string* host_ = nullptr;
   uint16_t port_ = 0;
   // Balanced services only; held so the attempt can be closed out even after the stream let go.

@@ -58,7 +58,7 @@ void appendForwarded(const http::HeaderMap& in, bool trusted, std::string_view n
 }  // namespace
 
 void serializeUpstreamRequest(const http::MessageHead& request, const http::StreamContext& context,
-                              std::string& out) {
+                              bool websocket, std::string& out) {
   out.append(request.method);
   out += ' ';
   out.append(context.match->upstream_path);
@@ -137,7 +137,11 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
   if (request.chunked) {
     http::appendHeaderLine("Transfer-Encoding", "chunked", out);
   }
-  out += "Connection: keep-alive\r\n\r\n";
+  if (websocket) {
+    out += "Upgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n\r\n";
+  } else {
+    out += "Connection: keep-alive\r\n\r\n";
+  }
 }
 
 }  // namespace portico::filters

@@ -2,10 +2,8 @@
 
 #include "source/filters/http/rate_limiting/config.h"
 #include "source/filters/http/rate_limiting/filter_config.h"
-#include "source/filters/http/rate_limiting/redis_client.h"
-#include "source/filters/http/rate_limiting/redis_cluster.h"
-#include "source/filters/http/rate_limiting/redis_sync.h"
 #include "source/filters/http/rate_limiting/synced_counters.h"
+#include "source/filters/http/rate_limiting/worker_redis.h"
 #include "source/http/filter_factory.h"
 
 namespace portico::filters::http::rate_limiting {
@@ -25,17 +23,15 @@ class RateLimitingFactory : public portico::http::FilterFactory {
       return parsed.status();
     }
     static ThrottledLog* failure_log = new ThrottledLog(systemClock(), kFailureLogIntervalMs);
-    auto redis_syncs = [](uv_loop_t* loop, const RateLimitConfig& config,
+    auto redis_syncs = [](portico::http::LoopServices& services, const RateLimitConfig& config,
                           RedisExecutor& redis) -> RedisSync& {
-      return RedisSync::forLoop(
-          loop, SyncedCounters::forEndpoint(config.redis.poolKey(), config.sync_rate), redis,
+      return WorkerRedis::of(services).sync(
+          SyncedCounters::forEndpoint(config.redis.poolKey(), config.sync_rate), redis,
           *failure_log, systemClock(), config.sync_rate);
     };
-    auto redis_clients = [](uv_loop_t* loop, const RedisSettings& settings) -> RedisExecutor& {
-      if (settings.cluster()) {
-        return RedisCluster::forLoop(loop, settings);
-      }
-      return RedisClient::forLoop(loop, settings);
+    auto redis_clients = [](portico::http::LoopServices& services,
+                            const RedisSettings& settings) -> RedisExecutor& {
+      return WorkerRedis::of(services).client(settings);
     };
     return std::make_shared<const RateLimitingFilterConfig>(
         std::move(*parsed), systemClock(), LocalCounterTable::process(), *failure_log,

@@ -41,7 +41,7 @@ portico::http::FilterStatus RateLimitingFilter::onRequestHeaders(
       (*self)->callbacks_->continueRequest();
     }
   };
-  if (RedisSync* sync = config_.redisSync(callbacks_->loop())) {
+  if (RedisSync* sync = config_.redisSync(callbacks_->loopServices())) {
     if (std::optional<Decision> decision = sync->decideLocally(config, identifier, now_ms_)) {
       return apply(*decision) ? portico::http::FilterStatus::kContinue
                               : portico::http::FilterStatus::kStop;
@@ -49,7 +49,7 @@ portico::http::FilterStatus RateLimitingFilter::onRequestHeaders(
     sync->fetchThenDecide(config, identifier, now_ms_, std::move(resume));
     return portico::http::FilterStatus::kStop;
   }
-  evaluateRedis(config, config_.redisClient(callbacks_->loop()), identifier, now_ms_,
+  evaluateRedis(config, config_.redisClient(callbacks_->loopServices()), identifier, now_ms_,
                 std::move(resume));
   return portico::http::FilterStatus::kStop;
 }

@@ -11,16 +11,17 @@
 #include "source/filters/http/rate_limiting/redis_sync.h"
 #include "source/filters/http/rate_limiting/throttled_log.h"
 #include "source/http/filter_factory.h"
+#include "source/http/loop_services.h"
 
 namespace portico::filters::http::rate_limiting {
 
-// The Redis client of the calling worker for some settings (RedisClient::forLoop, or
-// RedisCluster::forLoop for cluster settings, in the server).
-using RedisClientLookup = std::function<RedisExecutor&(uv_loop_t*, const RedisSettings&)>;
-// The calling worker's sync_rate machinery for a config with sync_rate > 0 (RedisSync::forLoop
+// The Redis client of the calling worker for some settings (its WorkerRedis, in the server).
+using RedisClientLookup =
+    std::function<RedisExecutor&(portico::http::LoopServices&, const RedisSettings&)>;
+// The calling worker's sync_rate machinery for a config with sync_rate > 0 (its WorkerRedis,
 // over the process' SyncedCounters for that Redis, in the server).
 using RedisSyncLookup =
-    std::function<RedisSync&(uv_loop_t*, const RateLimitConfig&, RedisExecutor&)>;
+    std::function<RedisSync&(portico::http::LoopServices&, const RateLimitConfig&, RedisExecutor&)>;
 
 // One rate-limiting plugin instance, compiled once per snapshot and shared by every worker. The
 // counters are not in here: they outlive the snapshot (the local table, or Redis).
@@ -42,13 +43,15 @@ class RateLimitingFilterConfig : public portico::http::FilterConfig {
   const Clock& clock() const { return clock_; }
   LocalCounterTable& table() const { return table_; }
   ThrottledLog& failureLog() const { return failure_log_; }
-  RedisExecutor& redisClient(uv_loop_t* loop) const { return redis_clients_(loop, config_.redis); }
+  RedisExecutor& redisClient(portico::http::LoopServices& services) const {
+    return redis_clients_(services, config_.redis);
+  }
   // The calling worker's sync_rate machinery; nullptr when every request goes to Redis.
-  RedisSync* redisSync(uv_loop_t* loop) const {
+  RedisSync* redisSync(portico::http::LoopServices& services) const {
     if (config_.policy != Policy::kRedis || config_.sync_rate <= 0) {
       return nullptr;
     }
-    return &redis_syncs_(loop, config_, redisClient(loop));
+    return &redis_syncs_(services, config_, redisClient(services));
   }
 
  private:

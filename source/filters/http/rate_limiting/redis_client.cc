@@ -33,16 +33,6 @@ RedisClient::RedisClient(uv_loop_t* loop, RedisSettings settings)
 
 RedisClient::~RedisClient() = default;
 
-RedisClient& RedisClient::forLoop(uv_loop_t* loop, const RedisSettings& settings) {
-  thread_local absl::flat_hash_map<std::string, std::unique_ptr<RedisClient>> clients;
-  std::unique_ptr<RedisClient>& client =
-      clients[absl::StrCat(reinterpret_cast<uintptr_t>(loop), "|", settings.poolKey())];
-  if (client == nullptr) {
-    client = std::make_unique<RedisClient>(loop, settings);
-  }
-  return *client;
-}
-
 void RedisClient::execute(const std::vector<RedisCommand>& commands, ReplyCallback callback) {
   failed_.clear();
   if (!tls_error_.empty()) {

@@ -33,9 +33,6 @@ class RedisClient : public RedisExecutor, public RedisConnection::Owner {
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
 
-  // The calling worker's client for `settings`, created on first use. Worker threads only.
-  static RedisClient& forLoop(uv_loop_t* loop, const RedisSettings& settings);
-
   // RedisExecutor: pipelines `commands` on one connection.
   void execute(const std::vector<RedisCommand>& commands, ReplyCallback callback) override;
 

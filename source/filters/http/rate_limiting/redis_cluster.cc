@@ -93,16 +93,6 @@ RedisCluster::RedisCluster(uv_loop_t* loop, RedisSettings settings)
 
 RedisCluster::~RedisCluster() = default;
 
-RedisCluster& RedisCluster::forLoop(uv_loop_t* loop, const RedisSettings& settings) {
-  thread_local absl::flat_hash_map<std::string, std::unique_ptr<RedisCluster>> clusters;
-  std::unique_ptr<RedisCluster>& cluster =
-      clusters[absl::StrCat(reinterpret_cast<uintptr_t>(loop), "|", settings.poolKey())];
-  if (cluster == nullptr) {
-    cluster = std::make_unique<RedisCluster>(loop, settings);
-  }
-  return *cluster;
-}
-
 void RedisCluster::execute(const std::vector<RedisCommand>& commands, ReplyCallback callback) {
   auto batch = std::make_shared<Batch>();
   batch->commands = commands;

@@ -38,10 +38,6 @@ class RedisCluster : public RedisExecutor {
   RedisCluster(const RedisCluster&) = delete;
   RedisCluster& operator=(const RedisCluster&) = delete;
 
-  // The calling worker's cluster client for `settings`, created on first use. Worker threads
-  // only.
-  static RedisCluster& forLoop(uv_loop_t* loop, const RedisSettings& settings);
-
   // RedisExecutor
   void execute(const std::vector<RedisCommand>& commands, ReplyCallback callback) override;
 

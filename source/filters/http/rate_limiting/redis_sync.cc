@@ -53,18 +53,6 @@ RedisSync::~RedisSync() {
   }
 }
 
-RedisSync& RedisSync::forLoop(uv_loop_t* loop, SyncedCounters& counters, RedisExecutor& redis,
-                              ThrottledLog& log, const Clock& clock, double sync_rate) {
-  thread_local absl::flat_hash_map<std::string, std::unique_ptr<RedisSync>> instances;
-  std::unique_ptr<RedisSync>& instance = instances[absl::StrCat(
-      reinterpret_cast<uintptr_t>(loop), "|", reinterpret_cast<uintptr_t>(&counters))];
-  if (instance == nullptr) {
-    const auto interval_ms = static_cast<uint64_t>(std::llround(sync_rate * 1000));
-    instance = std::make_unique<RedisSync>(loop, counters, redis, log, clock, interval_ms);
-  }
-  return *instance;
-}
-
 void RedisSync::armFlush() { timer_.arm(interval_ms_); }
 
 std::optional<Decision> RedisSync::decideLocally(const RateLimitConfig& config,

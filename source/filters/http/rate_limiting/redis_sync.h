@@ -33,10 +33,6 @@ class RedisSync {
   RedisSync(const RedisSync&) = delete;
   RedisSync& operator=(const RedisSync&) = delete;
 
-  // The calling worker's instance for `counters`, created on first use. Worker threads only.
-  static RedisSync& forLoop(uv_loop_t* loop, SyncedCounters& counters, RedisExecutor& redis,
-                            ThrottledLog& log, const Clock& clock, double sync_rate);
-
   // The verdict from the local view, without a round trip; none when a key must be read first.
   std::optional<Decision> decideLocally(const RateLimitConfig& config, std::string_view identifier,
                                         int64_t now_ms);

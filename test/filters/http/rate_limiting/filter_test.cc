@@ -27,7 +27,9 @@ constexpr int64_t kMinuteStart = 1773578040000;  // 2026-03-15 12:34:00 UTC
 // way ActiveStream does.
 class FakeStream : public portico::http::StreamCallbacks {
  public:
-  explicit FakeStream(uv_loop_t* loop) : loop_(loop) { context_.client_address = "10.0.0.1"; }
+  explicit FakeStream(uv_loop_t* loop) : loop_(loop), services_(loop, nullptr) {
+    context_.client_address = "10.0.0.1";
+  }
 
   uv_loop_t* loop() override { return loop_; }
   portico::http::StreamContext& context() override { return context_; }
@@ -51,6 +53,7 @@ class FakeStream : public portico::http::StreamCallbacks {
   void takeRequestBody(portico::http::HttpFilter&) override {}
   // The rate-limiting filter reaches Redis through its own clients, never through these.
   portico::upstream::Upstreams& upstreams() override { std::abort(); }
+  portico::http::LoopServices& loopServices() override { return services_; }
 
   // The upstream answered: the filter's header phase runs on its response.
   HeaderMap proxiedResponse() {
@@ -68,6 +71,7 @@ class FakeStream : public portico::http::StreamCallbacks {
 
  private:
   uv_loop_t* loop_;
+  portico::http::LoopServices services_;
   portico::http::StreamContext context_;
 };
 
@@ -98,17 +102,19 @@ class RateLimitingFilterTest : public testing::Test {
   std::unique_ptr<RateLimitingFilterConfig> makeConfig() {
     return std::make_unique<RateLimitingFilterConfig>(
         config_, clock_, table_, failure_log_,
-        [this](uv_loop_t* loop, const RedisSettings& settings) -> RedisClient& {
+        [this](portico::http::LoopServices& services,
+               const RedisSettings& settings) -> RedisClient& {
           std::unique_ptr<RedisClient>& client = redis_clients_[settings.poolKey()];
           if (client == nullptr) {
-            client = std::make_unique<RedisClient>(loop, settings);
+            client = std::make_unique<RedisClient>(services.loop(), settings);
           }
           return *client;
         },
-        [this](uv_loop_t* loop, const RateLimitConfig& config, RedisExecutor& redis) -> RedisSync& {
+        [this](portico::http::LoopServices& services, const RateLimitConfig& config,
+               RedisExecutor& redis) -> RedisSync& {
           if (redis_sync_ == nullptr) {
             redis_sync_ =
-                std::make_unique<RedisSync>(loop, synced_, redis, failure_log_, clock_,
+                std::make_unique<RedisSync>(services.loop(), synced_, redis, failure_log_, clock_,
                                             static_cast<uint64_t>(config.sync_rate * 1000));
           }
           return *redis_sync_;
