@@ -9,6 +9,10 @@
 
 #include "source/upstream/fetcher.h"
 
+namespace portico::upstream {
+class Resolver;
+}  // namespace portico::upstream
+
 namespace portico::http {
 
 // What plugins keep running on a loop across config reloads: credential refreshers and key set
@@ -17,9 +21,10 @@ namespace portico::http {
 // close on a live loop and nothing outlives it. Used on the loop's thread only.
 class LoopServices {
  public:
-  // `fetcher` is null on workers, which fetch nothing in the background.
-  LoopServices(uv_loop_t* loop, const upstream::HttpFetcher* fetcher)
-      : loop_(loop), fetcher_(fetcher) {}
+  // `resolver` is the loop's, shared with its proxying so one cache serves both; `fetcher` is
+  // null on workers, which fetch nothing in the background. Both outlive this object.
+  LoopServices(uv_loop_t* loop, upstream::Resolver& resolver, const upstream::HttpFetcher* fetcher)
+      : loop_(loop), resolver_(resolver), fetcher_(fetcher) {}
   LoopServices(const LoopServices&) = delete;
   LoopServices& operator=(const LoopServices&) = delete;
 
@@ -31,6 +36,7 @@ class LoopServices {
   }
 
   uv_loop_t* loop() const { return loop_; }
+  upstream::Resolver& resolver() const { return resolver_; }
   const upstream::HttpFetcher* fetcher() const { return fetcher_; }
 
   // The service of type T, made by `make` (returning std::unique_ptr<T>) the first time.
@@ -50,6 +56,7 @@ class LoopServices {
 
  private:
   uv_loop_t* const loop_;
+  upstream::Resolver& resolver_;
   const upstream::HttpFetcher* const fetcher_;
   // A handful of entries: a scan beats a map.
   std::vector<std::pair<std::type_index, std::shared_ptr<void>>> services_;

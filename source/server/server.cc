@@ -128,7 +128,8 @@ absl::Status Server::start() {
   }
   main_upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, 4, 60000, bootstrap_.dns());
   main_fetcher_ = upstream::makeUrlFetcher(*main_upstreams_, options.trusted_ca_pem);
-  main_loop_services_ = std::make_unique<http::LoopServices>(&loop_, &main_fetcher_);
+  main_loop_services_ =
+      std::make_unique<http::LoopServices>(&loop_, main_upstreams_->resolver, &main_fetcher_);
   options.services = main_loop_services_.get();
   options.health_registry = &health_registry_;
   health_checker_ = std::make_unique<upstream::ActiveHealthChecker>(

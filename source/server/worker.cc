@@ -58,7 +58,7 @@ void Worker::run() {
   upstreams_ = std::make_unique<upstream::Upstreams>(&loop_, settings_.upstream_keepalive_pool_size,
                                                      settings_.upstream_keepalive_idle_timeout_ms,
                                                      settings_.dns);
-  services_ = std::make_unique<http::LoopServices>(&loop_, nullptr);
+  services_ = std::make_unique<http::LoopServices>(&loop_, upstreams_->resolver, nullptr);
   timeouts_ = std::make_unique<ClientTimeouts>(&loop_, settings_);
   refusals_ =
       std::make_unique<ConnectionRefusals>(&loop_, settings_, [this] { return nextRequestId(); });

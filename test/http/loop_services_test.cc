@@ -3,11 +3,13 @@
 #include <uv.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "source/common/network/timer.h"
+#include "source/upstream/resolver.h"
 
 namespace portico::http {
 namespace {
@@ -30,19 +32,24 @@ struct OtherService : TimerService {
 
 class LoopServicesTest : public ::testing::Test {
  protected:
-  LoopServicesTest() { uv_loop_init(&loop_); }
+  LoopServicesTest() {
+    uv_loop_init(&loop_);
+    resolver_.emplace(&loop_);
+  }
   // Closed handles are freed by the loop's next turn; only then may the loop close.
   ~LoopServicesTest() override {
+    resolver_.reset();
     uv_run(&loop_, UV_RUN_NOWAIT);
     EXPECT_EQ(uv_loop_close(&loop_), 0);
   }
 
   uv_loop_t loop_;
+  std::optional<upstream::Resolver> resolver_;
 };
 
 TEST_F(LoopServicesTest, GivesTheSameServiceOfATypeEveryTime) {
   std::vector<std::string> destroyed;
-  LoopServices services(&loop_, nullptr);
+  LoopServices services(&loop_, *resolver_, nullptr);
   int made = 0;
   auto make = [&] {
     ++made;
@@ -57,7 +64,7 @@ TEST_F(LoopServicesTest, GivesTheSameServiceOfATypeEveryTime) {
 TEST_F(LoopServicesTest, ReleasesEveryHandleSoTheLoopCloses) {
   std::vector<std::string> destroyed;
   {
-    LoopServices services(&loop_, nullptr);
+    LoopServices services(&loop_, *resolver_, nullptr);
     services.getOrCreate<TimerService>(
         [&] { return std::make_unique<TimerService>(&loop_, &destroyed, "first"); });
     services.getOrCreate<OtherService>(

@@ -33,7 +33,8 @@ class FakeStreamCallbacks : public portico::http::StreamCallbacks {
   }
   portico::http::LoopServices& loopServices() override {
     if (services_ == nullptr) {
-      services_ = std::make_unique<portico::http::LoopServices>(loop_, nullptr);
+      services_ =
+          std::make_unique<portico::http::LoopServices>(loop_, upstreams().resolver, nullptr);
     }
     return *services_;
   }

@@ -13,10 +13,10 @@ constexpr uint64_t kMaxBackoffMs = 1000;
 
 }  // namespace
 
-RedisClient::RedisClient(uv_loop_t* loop, RedisSettings settings)
+RedisClient::RedisClient(uv_loop_t* loop, RedisSettings settings, upstream::Resolver& resolver)
     : loop_(loop),
       settings_(std::move(settings)),
-      resolver_(loop),
+      resolver_(resolver),
       posted_timer_(loop, [this] { runPosted(); }),
       alive_(std::make_shared<RedisClient*>(this)) {
   if (settings_.ssl) {

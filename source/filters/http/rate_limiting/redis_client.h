@@ -28,7 +28,8 @@ class RedisClient : public RedisExecutor, public RedisConnection::Owner {
  public:
   static constexpr size_t kMaxConnections = 4;
 
-  RedisClient(uv_loop_t* loop, RedisSettings settings);
+  // Names are resolved through `resolver`, the worker's, which outlives the client.
+  RedisClient(uv_loop_t* loop, RedisSettings settings, upstream::Resolver& resolver);
   ~RedisClient() override;
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
@@ -51,7 +52,7 @@ class RedisClient : public RedisExecutor, public RedisConnection::Owner {
   RedisSettings settings_;
   tls::SslCtxPtr tls_context_;
   std::string tls_error_;
-  upstream::Resolver resolver_;
+  upstream::Resolver& resolver_;
   std::vector<std::unique_ptr<RedisConnection>> connections_;
   std::vector<std::unique_ptr<RedisConnection>> failed_;  // destroyed on the next loop turn
   std::vector<std::function<void()>> posted_;

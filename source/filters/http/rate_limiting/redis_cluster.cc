@@ -84,9 +84,10 @@ struct RedisCluster::Batch {
   ReplyCallback callback;
 };
 
-RedisCluster::RedisCluster(uv_loop_t* loop, RedisSettings settings)
+RedisCluster::RedisCluster(uv_loop_t* loop, RedisSettings settings, upstream::Resolver& resolver)
     : loop_(loop),
       settings_(std::move(settings)),
+      resolver_(resolver),
       slots_(kClusterSlots, -1),
       posted_timer_(loop, [this] { runPosted(); }),
       alive_(std::make_shared<RedisCluster*>(this)) {}
@@ -346,7 +347,7 @@ RedisClient& RedisCluster::client(const Node& node) {
     settings.port = node.port;
     settings.database = 0;  // a cluster has only database 0
     settings.cluster_nodes.clear();
-    client = std::make_unique<RedisClient>(loop_, std::move(settings));
+    client = std::make_unique<RedisClient>(loop_, std::move(settings), resolver_);
   }
   return *client;
 }

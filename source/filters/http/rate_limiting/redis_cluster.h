@@ -33,7 +33,7 @@ class RedisCluster : public RedisExecutor {
  public:
   static constexpr uint64_t kReloadIntervalMs = 100;
 
-  RedisCluster(uv_loop_t* loop, RedisSettings settings);
+  RedisCluster(uv_loop_t* loop, RedisSettings settings, upstream::Resolver& resolver);
   ~RedisCluster() override;
   RedisCluster(const RedisCluster&) = delete;
   RedisCluster& operator=(const RedisCluster&) = delete;
@@ -82,8 +82,9 @@ class RedisCluster : public RedisExecutor {
 
   uv_loop_t* loop_;
   RedisSettings settings_;
-  std::vector<Node> nodes_;  // every node a map or redirection named
-  std::vector<int> slots_;   // slot → index into nodes_, -1 when unserved
+  upstream::Resolver& resolver_;  // the worker's, handed to each node's client
+  std::vector<Node> nodes_;       // every node a map or redirection named
+  std::vector<int> slots_;        // slot → index into nodes_, -1 when unserved
   absl::flat_hash_map<std::string, std::unique_ptr<RedisClient>> clients_;
   bool loaded_ = false;
   bool loading_ = false;

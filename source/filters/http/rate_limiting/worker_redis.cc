@@ -9,16 +9,16 @@ namespace portico::filters::http::rate_limiting {
 
 WorkerRedis& WorkerRedis::of(portico::http::LoopServices& services) {
   return services.getOrCreate<WorkerRedis>(
-      [&services] { return std::make_unique<WorkerRedis>(services.loop()); });
+      [&services] { return std::make_unique<WorkerRedis>(services.loop(), services.resolver()); });
 }
 
 RedisExecutor& WorkerRedis::client(const RedisSettings& settings) {
   std::unique_ptr<RedisExecutor>& client = clients_[settings.poolKey()];
   if (client == nullptr) {
     if (settings.cluster()) {
-      client = std::make_unique<RedisCluster>(loop_, settings);
+      client = std::make_unique<RedisCluster>(loop_, settings, resolver_);
     } else {
-      client = std::make_unique<RedisClient>(loop_, settings);
+      client = std::make_unique<RedisClient>(loop_, settings, resolver_);
     }
   }
   return *client;

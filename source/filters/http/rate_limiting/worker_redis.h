@@ -13,6 +13,7 @@
 #include "source/filters/http/rate_limiting/synced_counters.h"
 #include "source/filters/http/rate_limiting/throttled_log.h"
 #include "source/http/loop_services.h"
+#include "source/upstream/resolver.h"
 
 namespace portico::filters::http::rate_limiting {
 
@@ -21,7 +22,7 @@ namespace portico::filters::http::rate_limiting {
 // so they outlive config reloads and close with the worker's loop.
 class WorkerRedis {
  public:
-  explicit WorkerRedis(uv_loop_t* loop) : loop_(loop) {}
+  WorkerRedis(uv_loop_t* loop, upstream::Resolver& resolver) : loop_(loop), resolver_(resolver) {}
 
   // The worker's instance, made on first use.
   static WorkerRedis& of(portico::http::LoopServices& services);
@@ -32,6 +33,7 @@ class WorkerRedis {
 
  private:
   uv_loop_t* const loop_;
+  upstream::Resolver& resolver_;
   // Declared before syncs_, which use them: destroyed after.
   absl::flat_hash_map<std::string, std::unique_ptr<RedisExecutor>> clients_;
   absl::flat_hash_map<const SyncedCounters*, std::unique_ptr<RedisSync>> syncs_;

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "source/filters/http/rate_limiting/redis_client.h"
 #include "source/http/stream_context.h"
+#include "source/upstream/resolver.h"
 #include "test/filters/http/rate_limiting/fake_clock.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
 #include "test/test_common/loop_runner.h"
@@ -27,7 +28,8 @@ constexpr int64_t kMinuteStart = 1773578040000;  // 2026-03-15 12:34:00 UTC
 // way ActiveStream does.
 class FakeStream : public portico::http::StreamCallbacks {
  public:
-  explicit FakeStream(uv_loop_t* loop) : loop_(loop), services_(loop, nullptr) {
+  FakeStream(uv_loop_t* loop, portico::upstream::Resolver& resolver)
+      : loop_(loop), services_(loop, resolver, nullptr) {
     context_.client_address = "10.0.0.1";
   }
 
@@ -84,6 +86,7 @@ class RateLimitingFilterTest : public testing::Test {
  protected:
   void SetUp() override {
     uv_loop_init(&loop_);
+    resolver_.emplace(&loop_);
     config_.limits = {Limit{Period::kMinute, 2}};
     config_.limit_by = LimitBy::kIp;
     config_.route_scope = "route-1";
@@ -94,6 +97,7 @@ class RateLimitingFilterTest : public testing::Test {
     filters_.clear();
     redis_sync_.reset();
     redis_clients_.clear();
+    resolver_.reset();
     runUntil(
         &loop_, [] { return false; }, 20);
     EXPECT_EQ(uv_loop_close(&loop_), 0);
@@ -106,7 +110,7 @@ class RateLimitingFilterTest : public testing::Test {
                const RedisSettings& settings) -> RedisClient& {
           std::unique_ptr<RedisClient>& client = redis_clients_[settings.poolKey()];
           if (client == nullptr) {
-            client = std::make_unique<RedisClient>(services.loop(), settings);
+            client = std::make_unique<RedisClient>(services.loop(), settings, *resolver_);
           }
           return *client;
         },
@@ -126,7 +130,7 @@ class RateLimitingFilterTest : public testing::Test {
     if (filter_config_ == nullptr) {
       filter_config_ = makeConfig();
     }
-    auto stream = std::make_unique<FakeStream>(&loop_);
+    auto stream = std::make_unique<FakeStream>(&loop_, *resolver_);
     filters_.push_back(filter_config_->createFilter());
     portico::http::HttpFilter& filter = *filters_.back();
     filter.setCallbacks(stream.get());
@@ -143,6 +147,7 @@ class RateLimitingFilterTest : public testing::Test {
   }
 
   uv_loop_t loop_;
+  std::optional<upstream::Resolver> resolver_;
   RateLimitConfig config_;
   FakeClock clock_{kMinuteStart + 20000};
   LocalCounterTable table_{1 << 10};
@@ -261,7 +266,7 @@ TEST_F(RateLimitingFilterTest, SyncRateReadsRedisOnceThenDecidesWithoutWaiting) 
   config_.redis.host = "127.0.0.1";
   config_.redis.port = static_cast<uint16_t>(server.port());
   filter_config_ = makeConfig();
-  FakeStream stream(&loop_);
+  FakeStream stream(&loop_, *resolver_);
   portico::http::HttpFilterPtr first = filter_config_->createFilter();
   first->setCallbacks(&stream);
   stream.filter = first.get();
@@ -289,7 +294,7 @@ TEST_F(RateLimitingFilterTest, AFilterDestroyedWhileWaitingIsNotCalledBack) {
   config_.redis.host = "127.0.0.1";
   config_.redis.port = static_cast<uint16_t>(server.port());
   filter_config_ = makeConfig();
-  FakeStream stream(&loop_);
+  FakeStream stream(&loop_, *resolver_);
   {
     portico::http::HttpFilterPtr filter = filter_config_->createFilter();
     filter->setCallbacks(&stream);

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "gtest/gtest.h"
+#include "source/upstream/resolver.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
 #include "test/test_common/loop_runner.h"
 
@@ -14,17 +15,21 @@ using portico::test::runUntil;
 
 class RedisClientTest : public testing::Test {
  protected:
-  void SetUp() override { uv_loop_init(&loop_); }
+  void SetUp() override {
+    uv_loop_init(&loop_);
+    resolver_.emplace(&loop_);
+  }
 
   void TearDown() override {
     client_.reset();
+    resolver_.reset();
     runUntil(
         &loop_, [] { return false; }, 20);
     uv_loop_close(&loop_);
   }
 
   RedisClient& client(RedisSettings settings) {
-    client_ = std::make_unique<RedisClient>(&loop_, std::move(settings));
+    client_ = std::make_unique<RedisClient>(&loop_, std::move(settings), *resolver_);
     return *client_;
   }
 
@@ -48,6 +53,7 @@ class RedisClientTest : public testing::Test {
   }
 
   uv_loop_t loop_;
+  std::optional<upstream::Resolver> resolver_;
   std::unique_ptr<RedisClient> client_;
 };
 

@@ -10,6 +10,7 @@
 #include "source/filters/http/rate_limiting/cluster_slot.h"
 #include "source/filters/http/rate_limiting/counter_key.h"
 #include "source/filters/http/rate_limiting/redis_policy.h"
+#include "source/upstream/resolver.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
 #include "test/test_common/loop_runner.h"
 
@@ -42,6 +43,7 @@ class RedisClusterTest : public testing::Test {
       GTEST_SKIP() << "no redis-server/redis-cli to start a cluster with";
     }
     uv_loop_init(&loop_);
+    resolver_.emplace(&loop_);
   }
 
   void TearDown() override {
@@ -49,6 +51,7 @@ class RedisClusterTest : public testing::Test {
       return;
     }
     cluster_.reset();
+    resolver_.reset();
     runUntil(
         &loop_, [] { return false; }, 20);
     uv_loop_close(&loop_);
@@ -61,7 +64,7 @@ class RedisClusterTest : public testing::Test {
     }
     settings.timeout_ms = 1000;
     settings.cluster_max_redirections = max_redirections;
-    cluster_ = std::make_unique<RedisCluster>(&loop_, std::move(settings));
+    cluster_ = std::make_unique<RedisCluster>(&loop_, std::move(settings), *resolver_);
     return *cluster_;
   }
 
@@ -109,6 +112,7 @@ class RedisClusterTest : public testing::Test {
 
   static RedisClusterServers* servers_;
   uv_loop_t loop_;
+  std::optional<upstream::Resolver> resolver_;
   std::unique_ptr<RedisCluster> cluster_;
 };
 

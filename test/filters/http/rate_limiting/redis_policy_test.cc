@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "source/filters/http/rate_limiting/redis_client.h"
+#include "source/upstream/resolver.h"
 #include "test/filters/http/rate_limiting/fake_clock.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
 #include "test/test_common/loop_runner.h"
@@ -24,10 +25,11 @@ class RedisPolicyTest : public testing::Test {
     }
     ASSERT_TRUE(server_.start());
     uv_loop_init(&loop_);
+    resolver_.emplace(&loop_);
     RedisSettings settings;
     settings.host = "127.0.0.1";
     settings.port = static_cast<uint16_t>(server_.port());
-    client_ = std::make_unique<RedisClient>(&loop_, settings);
+    client_ = std::make_unique<RedisClient>(&loop_, settings, *resolver_);
     config_.limits = {Limit{Period::kMinute, 3}};
     config_.route_scope = "route-1";
     config_.service_scope = kNullUuid;
@@ -37,6 +39,7 @@ class RedisPolicyTest : public testing::Test {
   void TearDown() override {
     if (client_ != nullptr) {
       client_.reset();
+      resolver_.reset();
       runUntil(
           &loop_, [] { return false; }, 20);
       uv_loop_close(&loop_);
@@ -73,6 +76,7 @@ class RedisPolicyTest : public testing::Test {
 
   RedisServer server_;
   uv_loop_t loop_;
+  std::optional<upstream::Resolver> resolver_;
   std::unique_ptr<RedisClient> client_;
   RateLimitConfig config_;
 };

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "source/filters/http/rate_limiting/redis_client.h"
+#include "source/upstream/resolver.h"
 #include "test/filters/http/rate_limiting/fake_clock.h"
 #include "test/filters/http/rate_limiting/redis_server.h"
 #include "test/test_common/loop_runner.h"
@@ -39,11 +40,12 @@ class RedisSyncTest : public testing::Test {
     }
     ASSERT_TRUE(server_.start());
     uv_loop_init(&loop_);
+    resolver_.emplace(&loop_);
     RedisSettings settings;
     settings.host = "127.0.0.1";
     settings.port = static_cast<uint16_t>(server_.port());
     settings.timeout_ms = 500;
-    client_ = std::make_unique<RedisClient>(&loop_, settings);
+    client_ = std::make_unique<RedisClient>(&loop_, settings, *resolver_);
     config_.limits = {Limit{Period::kMinute, 5}};
     config_.route_scope = "route-1";
     config_.service_scope = kNullUuid;
@@ -55,6 +57,7 @@ class RedisSyncTest : public testing::Test {
     if (client_ != nullptr) {
       gateways_.clear();
       client_.reset();
+      resolver_.reset();
       runUntil(
           &loop_, [] { return false; }, 20);
       uv_loop_close(&loop_);
@@ -127,6 +130,7 @@ class RedisSyncTest : public testing::Test {
 
   RedisServer server_;
   uv_loop_t loop_;
+  std::optional<upstream::Resolver> resolver_;
   FakeClock clock_{kMinuteStart + 100};
   ThrottledLog log_{clock_, 10000};
   std::unique_ptr<RedisClient> client_;
