@@ -1,7 +1,7 @@
 """Kong's DNS resolution of service hosts (dns_resolver, dns_order and the dns_*_ttl keys) against
 a real DNS server (dnsmasq): a name follows its records when their TTL runs out without failing a
 request, an unknown name answers 503 "name resolution failed", and the last answer keeps serving
-while the server is down."""
+while the server is down (with no answer to keep, 500 as Kong's balancer answers)."""
 
 import json
 import os
@@ -208,6 +208,14 @@ class DnsTest(GatewayTestCase):
             self.assertEqual(response.json()["upstream"], "A")
             count += 1
             time.sleep(0.05)
+
+    def test_no_dns_server_answering_a_first_lookup_answers_500_naming_the_host(self):
+        gateway = self.gateway_for(NAME, self.echo.port)  # dnsmasq never started
+        response = curl(gateway.url("/"), "-H", "Accept: application/json", timeout=20)
+        self.assertEqual(response.status, 500, response.text)
+        self.assertTrue(response.json()["message"].startswith(
+            f"failed the initial dns/balancer resolve for '{NAME}' with: "), response.text)
+        self.assertEqual(self.echo.request_count, 0)
 
     def test_bad_dns_resolver_entry_stops_the_start_naming_the_key(self):
         with self.assertRaises(GatewayError) as raised:

@@ -151,7 +151,7 @@ void ProxyFilter::startAttempt() {
     } else if (result.outcome == upstream::Resolver::Outcome::kNameError) {
       filter.fail(Failure::kNameError, result.error);
     } else {
-      filter.fail(Failure::kConnect, result.error);
+      filter.fail(Failure::kResolve, result.error);
     }
   });
 }
@@ -438,7 +438,10 @@ void ProxyFilter::fail(Failure failure, const std::string& detail) {
   timer_.disarm();
   connection_.reset();
   parser_.reset();
-  if (failure != Failure::kNameError) {
+  // Kong resolves before it balances: a name that cannot be resolved is no target's failure, and
+  // another attempt would ask the same cache.
+  const bool resolving = failure == Failure::kNameError || failure == Failure::kResolve;
+  if (!resolving) {
     reportOutcome(failure == Failure::kTimeout ? upstream::AttemptOutcome::kTimeout
                                                : upstream::AttemptOutcome::kTcpFailure);
   }
@@ -447,7 +450,7 @@ void ProxyFilter::fail(Failure failure, const std::string& detail) {
   // next target (nginx's proxy_next_upstream), so a target dying under load costs no client error.
   const bool balanced_replay = target_ && idempotent_ && replay_complete_ && request_end_seen_ &&
                                phase_ == Phase::kWaitingResponse;
-  const bool retryable = failure != Failure::kNameError && (before_request_sent || balanced_replay);
+  const bool retryable = !resolving && (before_request_sent || balanced_replay);
   if (retryable && retries_left_ > 0) {
     --retries_left_;
     startAttempt();
@@ -462,6 +465,12 @@ void ProxyFilter::fail(Failure failure, const std::string& detail) {
   switch (failure) {
     case Failure::kNameError:
       callbacks_->sendLocalReply(503, "name resolution failed", {});
+      return;
+    case Failure::kResolve:
+      callbacks_->sendLocalReply(
+          500,
+          absl::StrCat("failed the initial dns/balancer resolve for '", *host_, "' with: ", detail),
+          {});
       return;
     case Failure::kTimeout:
       callbacks_->sendGatewayError(504, kTimedOut);

@@ -55,7 +55,8 @@ class ProxyFilter : public http::HttpFilter,
   void onMessageComplete() override;
 
  private:
-  enum class Failure { kConnect, kTimeout, kBadResponse, kNameError };
+  // kNameError: the name does not exist; kResolve: no answer about it (DNS servers failing).
+  enum class Failure { kConnect, kTimeout, kBadResponse, kNameError, kResolve };
 
   void startAttempt();
   // For a service balanced over an upstream: picks the attempt's target and points the Host
