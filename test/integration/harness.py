@@ -15,6 +15,7 @@ gateways' folders (conf, kong.yml, logs) after the run.
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -124,8 +125,9 @@ class Gateway:
 
     command = "start"  # the CLI command that runs it (a subclass may run another)
 
-    def __init__(self, config, conf=None, workers=1):
+    def __init__(self, config, conf=None, workers=1, measures_memory=False):
         self.dir = tempfile.mkdtemp(prefix="portico-it-")
+        self.measures_memory = measures_memory
         self.proxy_port = free_port()
         self.admin_port = free_port()
         self.kong_yml = os.path.join(self.dir, "kong.yml")
@@ -170,7 +172,7 @@ class Gateway:
         self.process = subprocess.Popen([PORTICO_BIN, self.command, "-c", self.conf_path],
                                         cwd=self.dir, stdin=subprocess.DEVNULL,
                                         stdout=self._log, stderr=subprocess.STDOUT,
-                                        env=_gateway_env())
+                                        env=_gateway_env(self.measures_memory))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -239,8 +241,24 @@ class Gateway:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _gateway_env():
-    return {k: v for k, v in os.environ.items() if not k.startswith(("KONG_", "PORTICO_", "AWS_"))}
+# What an ASan/UBSan build prints when it finds a bug (tools/test runs the sanitized binary).
+SANITIZER_REPORT = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|: runtime error: ")
+
+
+# For a test that measures the gateway's memory: ASan's quarantine holds up to 256 MiB of freed
+# memory back to catch uses after free, which a sanitized binary's RSS would otherwise show.
+MEASURABLE_ASAN_OPTIONS = "quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+
+
+LSAN_SUPPRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan.supp")
+
+
+def _gateway_env(measures_memory=False):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KONG_", "PORTICO_", "AWS_"))}
+    env.setdefault("LSAN_OPTIONS", f"suppressions={LSAN_SUPPRESSIONS}")
+    if measures_memory:
+        env["ASAN_OPTIONS"] = MEASURABLE_ASAN_OPTIONS
+    return env
 
 
 def run_cli(*args, cwd=None, timeout=30):
@@ -270,8 +288,8 @@ class GatewayTestCase(unittest.TestCase):
         self.echo = EchoUpstream().start()
         self.addCleanup(self.echo.stop)
 
-    def start_gateway(self, config, conf=None, workers=1):
-        gateway = Gateway(config, conf, workers)
+    def start_gateway(self, config, conf=None, workers=1, measures_memory=False):
+        gateway = Gateway(config, conf, workers, measures_memory)
         self._gateways.append(gateway)
         self.addCleanup(self._stop_gateway, gateway)
         return gateway.start()
@@ -282,6 +300,10 @@ class GatewayTestCase(unittest.TestCase):
             if code != 0:
                 raise GatewayError(f"gateway exited with {code} after SIGTERM\n"
                                    + gateway.log_tail())
+        logs = gateway.logs()
+        report = SANITIZER_REPORT.search(logs)
+        if report:
+            raise GatewayError("the sanitizers reported an error\n" + logs[report.start():][:6000])
 
     def scratch_dir(self):
         """A temporary folder removed after the test."""

@@ -175,7 +175,7 @@ class LambdaTestCase(GatewayTestCase):
     def start_gateway_with_env(self, config, env):
         """A gateway whose process environment has `env` added (the harness strips AWS_*)."""
         base = harness._gateway_env()
-        with mock.patch.object(harness, "_gateway_env", lambda: {**base, **env}):
+        with mock.patch.object(harness, "_gateway_env", lambda *_: {**base, **env}):
             return self.start_gateway(config)
 
     def run(self, result=None):

@@ -241,12 +241,17 @@ def ignored_by_dockerignore(path):
     return ignored
 
 
+# The runtimes of a sanitizer build (which tools/test tests) that a release build does not link.
+SANITIZER_RUNTIMES = re.compile(r"^lib(asan|ubsan|lsan|tsan)\.so")
+
+
 def needed_library_packages():
     """{library: Debian package} for each library the binary links directly (readelf NEEDED),
     through ldd's resolution and dpkg's file index."""
     needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]",
                         subprocess.run(["readelf", "-d", PORTICO_BIN], capture_output=True,
                                        text=True, check=True).stdout)
+    needed = [library for library in needed if not SANITIZER_RUNTIMES.match(library)]
     resolved = dict(re.findall(r"^\s*(\S+) => (\S+)", subprocess.run(
         ["ldd", PORTICO_BIN], capture_output=True, text=True, check=True).stdout, re.M))
     packages = {}

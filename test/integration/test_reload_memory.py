@@ -38,7 +38,7 @@ class ReloadMemoryTest(GatewayTestCase):
             self.assertEqual(response.status, 201)
 
     def test_memory_after_1000_reloads_equals_memory_after_10(self):
-        gateway = self.start_gateway(self.config(0), workers=2)
+        gateway = self.start_gateway(self.config(0), workers=2, measures_memory=True)
         for generation in range(1, 11):
             self.post_config(gateway, generation)
         time.sleep(0.3)
