@@ -39,25 +39,25 @@ std::string_view gatewayErrorMessage(int status) {
 
 HttpConnection::HttpConnection(Worker& worker, network::ConnectionPtr connection,
                                uint16_t listener_port, SSL_CTX* tls_context)
-    : worker_(worker),
-      connection_(std::move(connection)),
-      parser_(http::Parser::Type::kRequest, this, parserLimits(worker.settings())),
-      listener_port_(listener_port) {
+    : worker_(worker), connection_(std::move(connection)), listener_port_(listener_port) {
   connection_->setCallbacks(this);
   // The header timeout covers the handshake too.
   worker_.timeouts().header.schedule(*this);
   if (tls_context != nullptr) {
     if (SSL* ssl = connection_->startServerTls(tls_context)) {
-      handshake_snapshot_ = worker_.snapshot();
-      tls::attachSelector(ssl, &handshake_snapshot_->serverCertificates());
+      tls_ = std::make_unique<TlsSession>();
+      tls_->handshake_snapshot = worker_.snapshot();
+      tls::attachSelector(ssl, &tls_->handshake_snapshot->serverCertificates());
     }
   }
 }
 
 void HttpConnection::onConnected() {
-  // Renegotiation is off, so no later ClientHello reads the selector: the snapshot may go.
-  handshake_snapshot_.reset();
-  sni_ = std::string(connection_->tlsServerName());
+  if (tls_ != nullptr) {
+    // Renegotiation is off, so no later ClientHello reads the selector: the snapshot may go.
+    tls_->handshake_snapshot.reset();
+    tls_->sni = std::string(connection_->tlsServerName());
+  }
 }
 
 HttpConnection::~HttpConnection() = default;
@@ -89,12 +89,12 @@ void HttpConnection::onData(const char* data, size_t length) {
   if (closed_) {
     return;
   }
-  if (stream_ == nullptr && !parser_.inMessage() && pending_input_.empty()) {
+  if (stream_ == nullptr && !inRequest() && pendingBytes() == 0) {
     worker_.timeouts().header.schedule(*this);
   }
   if (parser_paused_ || dispatching_) {
-    pending_input_.append(data, length);
-    if (pending_input_.size() > kMaxPendingInput) {
+    keepPending(data, length);
+    if (pendingBytes() > kMaxPendingInput) {
       connection_->readEnable(false);
     }
     return;
@@ -106,18 +106,32 @@ void HttpConnection::onData(const char* data, size_t length) {
 }
 
 void HttpConnection::feed(const char* data, size_t length) {
-  const http::Parser::Result result = parser_.execute(data, length);
+  if (parser_ == nullptr) {
+    parser_ = std::make_unique<http::Parser>(http::Parser::Type::kRequest, this,
+                                             parserLimits(worker_.settings()));
+  }
+  const http::Parser::Result result = parser_->execute(data, length);
   switch (result.outcome) {
     case http::Parser::Outcome::kNeedMore:
       return;
     case http::Parser::Outcome::kMessageDone:
       parser_paused_ = true;
-      pending_input_.append(data + result.consumed, length - result.consumed);
+      keepPending(data + result.consumed, length - result.consumed);
       return;
     case http::Parser::Outcome::kError:
       onParseError(result);
       return;
   }
+}
+
+void HttpConnection::keepPending(const char* data, size_t length) {
+  if (length == 0) {
+    return;
+  }
+  if (pending_input_ == nullptr) {
+    pending_input_ = std::make_unique<std::string>();
+  }
+  pending_input_->append(data, length);
 }
 
 void HttpConnection::dispatchPending() {
@@ -130,18 +144,18 @@ void HttpConnection::dispatchPending() {
       if (stream_ != nullptr) {
         break;  // the request is read; its answer is still on the way
       }
-      parser_.resume();
+      // The next request starts a fresh parser: the same state a resumed one would have.
+      parser_.reset();
       parser_paused_ = false;
     }
-    if (pending_input_.empty()) {
+    if (pending_input_ == nullptr) {
       break;
     }
-    std::string input;
-    input.swap(pending_input_);
-    feed(input.data(), input.size());
+    const std::unique_ptr<std::string> input = std::move(pending_input_);
+    feed(input->data(), input->size());
   }
   dispatching_ = false;
-  if (!closed_ && read_enabled_ && pending_input_.size() <= kMaxPendingInput) {
+  if (!closed_ && read_enabled_ && pendingBytes() <= kMaxPendingInput) {
     connection_->readEnable(true);
   }
 }
@@ -159,7 +173,9 @@ void HttpConnection::onHead(http::MessageHead& head) {
   context.listener_port = listener_port_;
   if (connection_->tls()) {
     context.scheme = "https";
-    context.sni = sni_;
+    if (tls_ != nullptr) {
+      context.sni = tls_->sni;
+    }
   }
   context.start_ms = uv_now(loop());
   if (head.hasRequestBody()) {
@@ -228,7 +244,10 @@ void HttpConnection::startTunnel() {
                                               idle_timeout_ms, [this] { close(); });
   // What the client sent after its handshake (a first frame, sent eagerly) is not HTTP.
   std::string to_upstream;
-  to_upstream.swap(pending_input_);
+  if (pending_input_ != nullptr) {
+    to_upstream.swap(*pending_input_);
+    pending_input_.reset();
+  }
   tunnel_->start(to_client, to_upstream);
 }
 
@@ -255,7 +274,7 @@ void HttpConnection::onParseError(const http::Parser::Result& result) {
 }
 
 void HttpConnection::onTimeout() {
-  if (stream_ == nullptr && !parser_.inMessage()) {
+  if (stream_ == nullptr && !inRequest()) {
     close();  // idle keep-alive connection: nginx closes silently
     return;
   }
@@ -290,7 +309,7 @@ void HttpConnection::drain() {
   if (tunnel_ != nullptr) {
     return;
   }
-  if (stream_ == nullptr && !parser_.inMessage()) {
+  if (stream_ == nullptr && !inRequest()) {
     close();
   }
 }

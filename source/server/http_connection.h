@@ -66,20 +66,30 @@ class HttpConnection : public network::ConnectionCallbacks,
   // network::TimeoutEntry: the client timeouts (header, body, keep-alive idle).
   void onTimeout() override;
   void close();
+  bool inRequest() const { return parser_ != nullptr && parser_->inMessage(); }
+  size_t pendingBytes() const { return pending_input_ != nullptr ? pending_input_->size() : 0; }
+  void keepPending(const char* data, size_t length);
   // The stream's response was a 101: relay bytes between the client and the upstream.
   void startTunnel();
 
   Worker& worker_;
   network::ConnectionPtr connection_;
-  http::Parser parser_;
-  uint16_t listener_port_;
+  // Made when request bytes arrive and dropped between requests: an idle keep-alive connection
+  // (most of a busy gateway's connections) carries no parser state.
+  std::unique_ptr<http::Parser> parser_;
   // Held from accept to the end of the TLS handshake: its certificates serve the ClientHello.
-  std::shared_ptr<const Snapshot> handshake_snapshot_;
-  std::string sni_;
+  struct TlsSession {
+    std::shared_ptr<const Snapshot> handshake_snapshot;
+    std::string sni;
+  };
+  std::unique_ptr<TlsSession> tls_;  // TLS connections only
   std::unique_ptr<ActiveStream> stream_;
-  std::string pending_input_;  // bytes after a complete request, parsed once it is answered
+  // Bytes after a complete request, parsed once it is answered. Null when there are none, as on
+  // almost every idle connection, which a std::string here would cost 32 bytes each.
+  std::unique_ptr<std::string> pending_input_;
   // After a 101; declared after connection_, which it uses, so that it is destroyed first.
   std::unique_ptr<filters::Tunnel> tunnel_;
+  uint16_t listener_port_;  // beside the flags, which pad it to one word
   bool parser_paused_ = false;
   bool dispatching_ = false;
   bool read_enabled_ = true;
