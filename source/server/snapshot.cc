@@ -157,15 +157,22 @@ absl::StatusOr<ServiceRuntime> compileService(
 
 // Targets grouped under their upstream, in config order.
 void compileUpstreams(
-    const config::v1::DeclarativeConfig& config, upstream::HealthRegistry* registry,
-    std::vector<upstream::UpstreamRuntimeConstSharedPtr>& out,
+    const config::v1::DeclarativeConfig& config, const CertificateIndex& index,
+    upstream::HealthRegistry* registry, std::vector<upstream::UpstreamRuntimeConstSharedPtr>& out,
     absl::flat_hash_map<std::string, upstream::UpstreamRuntimeConstSharedPtr>& by_name) {
   absl::flat_hash_map<std::string, std::vector<const config::v1::Target*>> targets;
   for (const config::v1::Target& target : config.targets()) {
     targets[target.upstream_id()].push_back(&target);
   }
   for (const config::v1::Upstream& upstream : config.upstreams()) {
-    out.push_back(upstream::compileUpstream(upstream, targets[upstream.id()], registry));
+    // The loader has checked the reference.
+    const config::v1::Certificate* client_certificate = nullptr;
+    if (upstream.has_client_certificate_id()) {
+      auto it = index.certificates.find(upstream.client_certificate_id());
+      client_certificate = it != index.certificates.end() ? it->second : nullptr;
+    }
+    out.push_back(
+        upstream::compileUpstream(upstream, targets[upstream.id()], client_certificate, registry));
     by_name.emplace(upstream.name(), out.back());
   }
 }
@@ -224,7 +231,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::build(
   snapshot->config_ = std::move(config);
   snapshot->version_ = version;
   const CertificateIndex certificates(*snapshot->config_);
-  compileUpstreams(*snapshot->config_, options.health_registry, snapshot->upstreams_,
+  compileUpstreams(*snapshot->config_, certificates, options.health_registry, snapshot->upstreams_,
                    snapshot->upstreams_by_name_);
   for (const config::v1::Service& service : snapshot->config_->services()) {
     absl::StatusOr<ServiceRuntime> runtime =

@@ -144,6 +144,10 @@ void ActiveHealthChecker::update(const std::vector<UpstreamRuntimeConstSharedPtr
       tls::ClientOptions options;
       options.verify = active.https_verify_certificate();
       options.extra_ca_pem = trusted_ca_pem_;
+      if (const config::v1::Certificate* certificate = upstream->client_certificate) {
+        options.client_cert_pem = certificate->cert();
+        options.client_key_pem = certificate->key();
+      }
       absl::StatusOr<tls::SslCtxPtr> context = tls::makeClientContext(options);
       if (!context.ok()) {
         log::error(absl::StrCat("upstream ", upstream->upstream->name(),

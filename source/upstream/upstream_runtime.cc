@@ -101,9 +101,11 @@ bool containsStatus(const std::vector<uint32_t>& statuses, int status) {
 
 UpstreamRuntimeConstSharedPtr compileUpstream(const config::v1::Upstream& upstream,
                                               const std::vector<const config::v1::Target*>& targets,
+                                              const config::v1::Certificate* client_certificate,
                                               HealthRegistry* registry) {
   auto runtime = std::make_shared<UpstreamRuntime>();
   runtime->upstream = &upstream;
+  runtime->client_certificate = client_certificate;
   runtime->algorithm = algorithmOf(upstream.algorithm());
   runtime->hash_on =
       hashSource(upstream.hash_on(), upstream.hash_on_header(), upstream.hash_on_cookie(),

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "portico/config/v1/certificate.pb.h"
 #include "portico/config/v1/upstream.pb.h"
 #include "source/upstream/hash_ring.h"
 #include "source/upstream/target_health.h"
@@ -54,6 +55,9 @@ struct UpstreamRuntime {
   HashSource hash_on;
   HashSource hash_fallback;
   std::string cookie_path;
+  // Kong's upstream `client_certificate`: presented by HTTPS health probes (a service's own
+  // client_certificate is what proxied requests present). Points into the snapshot's config.
+  const config::v1::Certificate* client_certificate = nullptr;
   std::vector<TargetRuntime> targets;  // config order, weight-0 ones included
   HashRing ring;                       // over targets with weight > 0
   // Kong's is_upstream_using_healthcheck: any probe interval or passive failure threshold set.
@@ -79,6 +83,7 @@ std::string healthKey(const config::v1::Upstream& upstream, const std::string& h
 // survives reloads); without one (validation only) it is fresh.
 UpstreamRuntimeConstSharedPtr compileUpstream(const config::v1::Upstream& upstream,
                                               const std::vector<const config::v1::Target*>& targets,
+                                              const config::v1::Certificate* client_certificate,
                                               HealthRegistry* registry);
 
 // True when `status` is listed.

@@ -1,11 +1,15 @@
 """Kong's `certificates` and `ca_certificates` entities on HTTPS services: the service's
 `ca_certificates` are trusted for the upstream's certificate when `tls_verify` is on, and its
-`client_certificate` is presented to upstreams that require one (kong-behavior.md §1.3)."""
+`client_certificate` is presented to upstreams that require one (kong-behavior.md §1.3), and an
+upstream entity's `client_certificate` by its HTTPS health probes."""
 
 import os
 import ssl
+import json
 import subprocess
+import time
 import unittest
+import urllib.request
 
 from harness import GatewayTestCase, curl, kong_config, route, run_cli, service, to_yaml
 from upstream import EchoUpstream
@@ -111,6 +115,45 @@ class UpstreamCertificatesTest(GatewayTestCase):
         gateway = self.start_gateway(kong_config(self.https_service(upstream),
                                                  certificates=[certificate]))
         self.assertEqual(curl(gateway.url("/secure/x")).status, 502)
+        self.assertEqual(upstream.request_count, 0)
+
+    def probed_health(self, client_certificate):
+        """The health that HTTPS probes give an upstream requiring a client certificate, with or
+        without the upstream entity's client_certificate: once a probe has reached it, or once
+        it is marked down (targets start healthy)."""
+        upstream, certificate = self.mtls_upstream()
+        checks = {"active": {"type": "https", "http_path": "/", "timeout": 1,
+                             "https_verify_certificate": False,
+                             "healthy": {"interval": 0.1, "successes": 1},
+                             "unhealthy": {"interval": 0.1, "tcp_failures": 1,
+                                           "http_failures": 1}}}
+        fields = {"client_certificate": CLIENT_CERT_ID} if client_certificate else {}
+        target = f"localhost:{upstream.port}"
+        gateway = self.start_gateway(kong_config(
+            service("balanced", "https://backend", [route("r", ["/"])]),
+            certificates=[certificate],
+            upstreams=[{"name": "backend", "healthchecks": checks, **fields,
+                        "targets": [{"target": target}]}]))
+        deadline = time.monotonic() + 5
+        health = None
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(gateway.admin_url("/upstreams/backend/health"),
+                                        timeout=5) as response:
+                health = json.loads(response.read())["data"][0]["health"]
+            probed = upstream.request_count > 0 if client_certificate else health == "UNHEALTHY"
+            if probed:
+                break
+            time.sleep(0.05)
+        return health, upstream
+
+    def test_https_probes_present_the_upstreams_client_certificate(self):
+        health, upstream = self.probed_health(client_certificate=True)
+        self.assertEqual(health, "HEALTHY")
+        self.assertGreater(upstream.request_count, 0)
+
+    def test_https_probes_without_a_client_certificate_mark_such_a_target_unhealthy(self):
+        health, upstream = self.probed_health(client_certificate=False)
+        self.assertEqual(health, "UNHEALTHY")
         self.assertEqual(upstream.request_count, 0)
 
     def test_an_unknown_client_certificate_is_a_config_error(self):

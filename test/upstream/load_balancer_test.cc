@@ -33,7 +33,7 @@ struct Fixture {
     for (const config::v1::Target& target : targets) {
       pointers.push_back(&target);
     }
-    runtime = compileUpstream(upstream, pointers, nullptr);
+    runtime = compileUpstream(upstream, pointers, nullptr, nullptr);
     return *runtime;
   }
 
