@@ -3,7 +3,6 @@ a real DNS server (dnsmasq): a name follows its records when their TTL runs out 
 request, an unknown name answers 503 "name resolution failed", and the last answer keeps serving
 while the server is down (with no answer to keep, 500 as Kong's balancer answers)."""
 
-import json
 import os
 import shutil
 import signal
@@ -16,6 +15,7 @@ import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness import GatewayError, GatewayTestCase, curl, kong_config, route, service
+from upstream import reply_json
 
 DNSMASQ = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
 NAME = "api.portico.test"
@@ -98,17 +98,11 @@ class NamedUpstream:
     traffic there once the name moves."""
 
     def __init__(self, label, host, port):
-        body = json.dumps({"upstream": label}).encode()
-
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802  (http.server's name)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply_json(self, 200, {"upstream": label})
 
             def log_message(self, *args):
                 pass

@@ -4,12 +4,12 @@ because a token named an unknown kid, the last good set kept while the provider 
 untrusted certificate refused. Tokens are minted by npm jsonwebtoken (see test_jwt.py)."""
 
 import http.server
-import json
 import threading
 import time
 import unittest
 
 from harness import GatewayError, GatewayTestCase, curl, kong_config, route, service
+from upstream import reply_json
 from test_jwt import bearer, jwks, keys, mint, needs_node
 
 ISSUER = "https://idp.test/"
@@ -37,12 +37,7 @@ class JwksServer:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802  (http.server's naming)
-                body = json.dumps(owner.document).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply_json(self, 200, owner.document)
                 self.wfile.flush()
                 with owner._lock:
                     owner.served += 1

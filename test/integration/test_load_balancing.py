@@ -12,6 +12,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness import GatewayTestCase, curl, kong_config, route, service
+from upstream import reply_json
 
 
 class Target:
@@ -40,12 +41,7 @@ class Target:
                     status = 200
                     with target.lock:
                         target.hits += 1
-                body = json.dumps({"port": target.port, "host": self.headers.get("Host")}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply_json(self, status, {"port": target.port, "host": self.headers.get("Host")})
 
             def log_message(self, *args):
                 pass

@@ -321,3 +321,13 @@ def _shutdown(conn):
     except OSError:
         pass
     conn.close()
+
+
+def reply_json(handler, status, value):
+    """Answers an http.server request with `value` as a JSON body (keep-alive friendly)."""
+    body = json.dumps(value).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
