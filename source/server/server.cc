@@ -4,9 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +11,7 @@
 #include "absl/time/time.h"
 #include "source/common/log/logger.h"
 #include "source/common/network/handle.h"
+#include "source/common/tls/configured_certificates.h"
 #include "source/config/declarative/ids.h"
 #include "source/server/access_log.h"
 #include "source/server/admin/admin_tls.h"
@@ -35,14 +33,6 @@ namespace portico::server {
 namespace {
 
 constexpr uint64_t kShutdownPollMs = 50;
-
-absl::StatusOr<std::string> readWholeFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
-  }
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
 
 }  // namespace
 
@@ -117,7 +107,8 @@ absl::Status Server::start() {
   }
   SnapshotOptions options;
   if (!bootstrap_.lua_ssl_trusted_certificate().empty()) {
-    absl::StatusOr<std::string> pem = readWholeFile(bootstrap_.lua_ssl_trusted_certificate());
+    absl::StatusOr<std::string> pem = tls::readSettingFile(
+        "lua_ssl_trusted_certificate", bootstrap_.lua_ssl_trusted_certificate());
     if (!pem.ok()) {
       return pem.status();
     }

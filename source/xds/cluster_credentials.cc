@@ -1,10 +1,8 @@
 #include "source/xds/cluster_credentials.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "source/common/file/read_file.h"
 #include "source/common/network/cidr.h"
 
 namespace portico::xds {
@@ -32,13 +30,15 @@ absl::StatusOr<std::string> readPem(const std::string& setting, const std::strin
     return absl::InvalidArgumentError(
         absl::StrCat(setting, " is required for the discovery stream's mutual TLS"));
   }
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream content;
-  content << file.rdbuf();
-  if (!file || content.str().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(setting, ": cannot read ", path));
+  absl::StatusOr<std::string> content = file::readFile(path);
+  if (!content.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(setting, ": cannot read ", path, ": ", content.status().message()));
   }
-  return content.str();
+  if (content->empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(setting, ": ", path, " is empty"));
+  }
+  return content;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> channelCredentials(

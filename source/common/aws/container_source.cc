@@ -1,12 +1,10 @@
 #include "source/common/aws/container_source.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "source/common/aws/credentials_json.h"
+#include "source/common/file/read_file.h"
 
 namespace portico::aws {
 namespace {
@@ -67,14 +65,13 @@ absl::StatusOr<FetchRequest> ContainerSource::buildRequest() const {
   if (std::optional<std::string> token_file =
           nonEmptyEnv(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
     // Read at each fetch: EKS rotates the file's token.
-    std::ifstream in(*token_file, std::ios::binary);
-    if (!in) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(kName, ": cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
+    absl::StatusOr<std::string> content = file::readFile(*token_file);
+    if (!content.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          kName,
+          ": cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: ", content.status().message()));
     }
-    std::ostringstream content;
-    content << in.rdbuf();
-    token = std::string(absl::StripTrailingAsciiWhitespace(content.str()));
+    token = std::string(absl::StripTrailingAsciiWhitespace(*content));
   } else {
     token = nonEmptyEnv(env_, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
   }

@@ -2,12 +2,10 @@
 
 #include <ini.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "source/common/file/read_file.h"
 
 namespace portico::aws {
 namespace {
@@ -23,11 +21,8 @@ int onIniEntry(void* user, const char* section, const char* name, const char* va
 }
 
 // Missing files read as empty: they simply hold no profile.
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
+std::string readProfiles(const std::string& path) {
+  return file::readFile(path).value_or(std::string());
 }
 
 void copyKeys(const IniSection& from, IniSection& into) {
@@ -69,7 +64,7 @@ absl::StatusOr<IniSection> SharedFileSource::profileKeys(
     const char* path_variable, const char* default_suffix,
     const std::vector<std::string>& sections) const {
   const std::string path = resolvePath(path_variable, default_suffix);
-  absl::StatusOr<std::map<std::string, IniSection>> document = parseAwsIni(readFile(path));
+  absl::StatusOr<std::map<std::string, IniSection>> document = parseAwsIni(readProfiles(path));
   if (!document.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(kName, ": ", path, ": ", document.status().message()));

@@ -1,22 +1,19 @@
 #include "source/common/tls/configured_certificates.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include "absl/strings/str_cat.h"
+#include "source/common/file/read_file.h"
 #include "source/common/tls/self_signed.h"
 
 namespace portico::tls {
 
 absl::StatusOr<std::string> readSettingFile(std::string_view setting, const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat(absl::string_view(setting.data(), setting.size()),
-                                            ": cannot read ", path, ": ", std::strerror(errno)));
+  absl::StatusOr<std::string> contents = file::readFile(path);
+  if (!contents.ok()) {
+    return absl::Status(contents.status().code(),
+                        absl::StrCat(absl::string_view(setting.data(), setting.size()),
+                                     ": cannot read ", path, ": ", contents.status().message()));
   }
-  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  return contents;
 }
 
 absl::StatusOr<std::vector<CertificatePair>> configuredOrSelfSigned(

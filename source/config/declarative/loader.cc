@@ -1,11 +1,10 @@
 #include "source/config/declarative/loader.h"
 
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "source/common/file/read_file.h"
 #include "source/config/declarative/error_render.h"
 #include "source/config/declarative/flatten.h"
 #include "source/config/declarative/ids.h"
@@ -123,14 +122,14 @@ LoadResult loadFile(const std::string& path) {
   if (!format.ok()) {
     return failure({{"error", std::string(format.status().message())}}, nullptr, path);
   }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return failure({{"error", absl::StrCat(path, ": No such file or directory")}}, nullptr, path);
+  absl::StatusOr<std::string> contents = file::readFile(path);
+  if (!contents.ok()) {
+    // Kong's wording: Lua's io.open error, "<path>: <reason>".
+    return failure({{"error", absl::StrCat(path, ": ", contents.status().message())}}, nullptr,
+                   path);
   }
-  std::stringstream contents;
-  contents << file.rdbuf();
   std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
-  return load(contents.str(), *format, name);
+  return load(*contents, *format, name);
 }
 
 }  // namespace portico::config::declarative

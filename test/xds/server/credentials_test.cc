@@ -33,7 +33,8 @@ TEST(CredentialsTest, AnUnreadableCertificateFileIsNamed) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> refused =
       serverCredentials("0.0.0.0:8005", security);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().message(), "cluster_cert: cannot read /nonexistent/cluster.crt");
+  EXPECT_EQ(refused.status().message(),
+            "cluster_cert: cannot read /nonexistent/cluster.crt: No such file or directory");
 }
 
 }  // namespace

@@ -1,23 +1,21 @@
 #include "source/filters/http/jwt/filter_config.h"
 
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "source/common/file/read_file.h"
 #include "source/filters/http/jwt/filter.h"
 
 namespace portico::filters::http::jwt {
 namespace {
 
 absl::StatusOr<JwksConstSharedPtr> readJwksFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::InvalidArgumentError(absl::StrCat("jwt: cannot read jwks_file ", path));
+  absl::StatusOr<std::string> text = file::readFile(path);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("jwt: cannot read jwks_file ", path, ": ", text.status().message()));
   }
-  std::ostringstream text;
-  text << file.rdbuf();
-  absl::StatusOr<JwksConstSharedPtr> jwks = Jwks::parse(text.str());
+  absl::StatusOr<JwksConstSharedPtr> jwks = Jwks::parse(*text);
   if (!jwks.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("jwt: jwks_file ", path, ": ", jwks.status().message()));
