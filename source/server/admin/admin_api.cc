@@ -115,7 +115,7 @@ AdminResponse AdminApi::route(const AdminRequest& request) const {
     method = "GET";
   }
   const std::vector<std::string_view> read_only = {"GET", "HEAD", "OPTIONS"};
-  const QueryArgs query = parseQuery(request.query);
+  const QueryArgs query = http::parseUriArgs(request.query);
 
   const bool ready = matches(*segments, {"status", "ready"});
   if (ready || matches(*segments, {"metrics"})) {

@@ -31,9 +31,9 @@ const nlohmann::json* RequestParams::find(const std::string& name) const {
 
 absl::StatusOr<RequestParams> requestParams(const AdminRequest& request, const QueryArgs& query) {
   RequestParams params;
-  for (const auto& [name, value] : query) {
-    if (!params.fields.contains(name)) {
-      params.fields[name] = value;
+  for (const http::UriArg& arg : query) {
+    if (!params.fields.contains(arg.name)) {
+      params.fields[arg.name] = arg.value.value_or(std::string());
     }
   }
   const std::string* content_type = request.headers.get("Content-Type");
@@ -50,8 +50,8 @@ absl::StatusOr<RequestParams> requestParams(const AdminRequest& request, const Q
       params.json_body = std::move(body);
     }
   } else if (media == "application/x-www-form-urlencoded") {
-    for (auto& [name, value] : parseQuery(request.body)) {
-      params.fields[name] = std::move(value);
+    for (http::UriArg& arg : http::parseUriArgs(request.body)) {
+      params.fields[arg.name] = std::move(arg.value).value_or(std::string());
     }
   } else if (media == "multipart/form-data") {
     absl::StatusOr<std::string> boundary = multipartBoundary(*content_type);
