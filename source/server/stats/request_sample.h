@@ -15,7 +15,8 @@ enum class ResponseSource { kService, kGateway };
 struct RequestSample {
   std::string_view service;   // Kong's label: the service's name, else its host; "" without one
   std::string_view route;     // the route's name, else its id; "" when no route matched
-  std::string_view consumer;  // Kong's `consumer` label; "" (Kong's per_consumer = false)
+  // Kong's `consumer` label: the username under a prometheus plugin with per_consumer, else "".
+  std::string_view consumer;
   int status = 0;
   ResponseSource source = ResponseSource::kGateway;
   uint64_t request_latency_ms = 0;

@@ -28,6 +28,9 @@ RequestSample streamSample(const http::StreamContext& context, int status, uint6
       sample.service = orElse(service->name(), service->host());
     }
   }
+  if (context.metrics_per_consumer && context.consumer != nullptr) {
+    sample.consumer = context.consumer->username();
+  }
   sample.status = status;
   sample.source =
       context.upstream_headers_ms != 0 ? ResponseSource::kService : ResponseSource::kGateway;

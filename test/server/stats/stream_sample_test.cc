@@ -35,11 +35,20 @@ TEST_F(StreamSampleTest, NamesFallBackToRouteIdAndServiceHost) {
 
 // Kong's default (`per_consumer = false`): one series per route, not per route and consumer, so
 // 10,000 consumers cannot make 10,000 times the series.
-TEST_F(StreamSampleTest, TheConsumerLabelStaysEmpty) {
+TEST_F(StreamSampleTest, TheConsumerLabelStaysEmptyByDefault) {
   matchRoute(true);
   consumer_.set_username("alice");
   context_.consumer = &consumer_;
   EXPECT_EQ(streamSample(context_, 200, 10, 20, 1005).consumer, "");
+}
+
+TEST_F(StreamSampleTest, APerConsumerPrometheusPluginLabelsTheConsumer) {
+  matchRoute(true);
+  consumer_.set_username("alice");
+  context_.metrics_per_consumer = true;
+  EXPECT_EQ(streamSample(context_, 401, 10, 20, 1005).consumer, "");  // nobody authenticated
+  context_.consumer = &consumer_;
+  EXPECT_EQ(streamSample(context_, 200, 10, 20, 1005).consumer, "alice");
 }
 
 TEST_F(StreamSampleTest, NamesWinOverIdsAndHosts) {

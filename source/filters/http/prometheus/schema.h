@@ -1,0 +1,17 @@
+#pragma once
+
+#include "source/config/schema/record_plugin_schema.h"
+
+namespace portico::filters::http::prometheus {
+
+// Kong's prometheus plugin config (kong/plugins/prometheus/schema.lua). Portico's metrics are
+// always on (docs/metrics.md), so a kong.yml that enables the plugin keeps working; of its
+// switches only per_consumer changes what is exported.
+class PrometheusSchema : public config::schema::RecordPluginSchema {
+ public:
+  static constexpr int kPriority = 13;
+
+  PrometheusSchema();
+};
+
+}  // namespace portico::filters::http::prometheus
