@@ -141,8 +141,7 @@ void Worker::onAccept(Listener& listener) {
     }
     auto http = std::make_unique<HttpConnection>(*this, std::move(connection), listener.port,
                                                  listener.tls_context);
-    HttpConnection* raw = http.get();
-    connections_.emplace(raw, std::move(http));
+    connections_.insert(std::move(http));
     connection_count_.fetch_add(1, std::memory_order_relaxed);
     accepted_total_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -178,8 +177,7 @@ void Worker::removeConnection(HttpConnection* connection) {
   if (it == connections_.end()) {
     return;
   }
-  deferred_connections_.push_back(std::move(it->second));
-  connections_.erase(it);
+  deferred_connections_.push_back(std::move(connections_.extract(it).value()));
   reapSoon();
   connection_count_.fetch_sub(1, std::memory_order_relaxed);
   maybeFinish();
@@ -256,8 +254,8 @@ void Worker::beginDrain() {
   listeners_.clear();
   std::vector<HttpConnection*> open;
   open.reserve(connections_.size());
-  for (auto& [raw, connection] : connections_) {
-    open.push_back(raw);
+  for (const std::unique_ptr<HttpConnection>& connection : connections_) {
+    open.push_back(connection.get());
   }
   for (HttpConnection* connection : open) {
     connection->drain();
