@@ -136,9 +136,9 @@ void ProxyFilter::startAttempt() {
   }
   phase_ = Phase::kResolving;
   timer_.arm(service.service->connect_timeout());
-  if (alive_ == nullptr) {
-    alive_ = std::make_shared<ProxyFilter*>(this);
-  }
+  // A fresh token per lookup: the answer to an earlier attempt's (a timed-out target's, on a
+  // balanced retry) finds its token gone instead of taking this attempt's place.
+  alive_ = std::make_shared<ProxyFilter*>(this);
   std::weak_ptr<ProxyFilter*> alive = alive_;
   upstreams_.resolver.resolve(*host_, port_, [alive](const upstream::Resolver::Result& result) {
     std::shared_ptr<ProxyFilter*> self = alive.lock();

@@ -78,7 +78,7 @@ class ProxyFilter : public http::HttpFilter,
   bool canRetryOnFreshConnection() const;
 
   upstream::Upstreams& upstreams_;
-  // Resolver callbacks hold a weak_ptr to it; made on the first name lookup.
+  // The pending name lookup's callback holds a weak_ptr to it; replaced by each lookup.
   std::shared_ptr<ProxyFilter*> alive_;
   std::string request_head_bytes_;
   bool head_request_ = false;
