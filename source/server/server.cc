@@ -49,6 +49,8 @@ Server::~Server() {
   data_plane_.reset();
   config_.reset();
   main_loop_services_.reset();
+  // Its state holds the requests in flight, whose handles must close before the loop does.
+  main_fetcher_ = nullptr;
   health_checker_.reset();
   main_upstreams_.reset();
   for (uv_signal_t* signal : signals_) {
