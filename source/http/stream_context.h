@@ -38,8 +38,6 @@ struct StreamContext {
   const config::v1::Consumer* consumer = nullptr;
   std::string credential_identifier;  // X-Credential-Identifier (for jwt: the key)
   std::string credential_id;          // the credential entity's id (Kong's get_credential().id)
-  // A prometheus plugin with per_consumer covers the request: metrics carry the consumer.
-  bool metrics_per_consumer = false;
 
   // Milliseconds on the loop's clock.
   uint64_t start_ms = 0;

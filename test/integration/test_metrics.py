@@ -249,30 +249,35 @@ class MetricsTest(GatewayTestCase):
 
 class PerConsumerMetricsTest(GatewayTestCase):
     """Kong's prometheus plugin in a user's kong.yml: accepted, and its per_consumer labels the
-    requests it covers with the authenticated consumer."""
+    requests it covers with the authenticated consumer, also when a later plugin rejected them."""
 
     def test_a_per_consumer_prometheus_plugin_labels_its_routes_requests(self):
         jwt = {"name": "jwt"}
         per_consumer = {"name": "prometheus", "config": {"per_consumer": True}}
+        one_a_minute = {"name": "rate-limiting", "config": {"minute": 1}}
         gateway = self.start_gateway(kong_config(
-            service("echo", self.echo.url, [route("alpha", ["/alpha"], plugins=[jwt, per_consumer]),
+            service("echo", self.echo.url, [route("alpha", ["/alpha"],
+                                                  plugins=[jwt, per_consumer, one_a_minute]),
                                             route("beta", ["/beta"], plugins=[jwt])]),
             consumers=[{"username": "alice",
                         "jwt_secrets": [{"key": "alice-key", "secret": "alice-secret"}]}]))
         token = mint(("HS256", "alice-secret", {"iss": "alice-key"}))
         bearer = ("-H", f"Authorization: Bearer {token}")
         self.assertEqual(curl(gateway.url("/alpha"), *bearer).status, 200)
+        self.assertEqual(curl(gateway.url("/alpha"), *bearer).status, 429)
         self.assertEqual(curl(gateway.url("/beta"), *bearer).status, 200)
         self.assertEqual(curl(gateway.url("/alpha")).status, 401)
 
         def counted():
             _, metrics = scrape(gateway.admin_port)
-            return sum(v for _, v in metrics.series("portico_http_requests_total")) >= 3
+            return sum(v for _, v in metrics.series("portico_http_requests_total")) >= 4
         self.assertTrue(wait_until(counted, 5.0), "requests never all counted")
         _, metrics = scrape(gateway.admin_port)
         requests = "portico_http_requests_total"
         self.assertEqual(metrics.value(requests, service="echo", route="alpha", code="200",
                                        source="service", consumer="alice"), 1)
+        self.assertEqual(metrics.value(requests, service="echo", route="alpha", code="429",
+                                       source="kong", consumer="alice"), 1)
         self.assertEqual(metrics.value(requests, service="echo", route="beta", code="200",
                                        source="service", consumer=""), 1)
         self.assertEqual(metrics.value(requests, service="echo", route="alpha", code="401",

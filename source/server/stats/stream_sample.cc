@@ -1,10 +1,30 @@
 #include "source/server/stats/stream_sample.h"
 
+#include "source/server/snapshot.h"
+
 namespace portico::server::stats {
 namespace {
 
 const std::string& orElse(const std::string& value, const std::string& fallback) {
   return value.empty() ? fallback : value;
+}
+
+// Kong's exporter labels a request with its consumer when the prometheus instance covering it
+// (found by plugin precedence, with the consumer the request ended with) has per_consumer on.
+bool perConsumer(const http::StreamContext& context) {
+  if (context.consumer == nullptr || !context.match || context.snapshot == nullptr) {
+    return false;
+  }
+  const config::v1::Service* service = context.match->service;
+  const PluginEntry* entry = context.snapshot->plugins().lookup(
+      "prometheus", context.match->route->id(), service != nullptr ? service->id() : std::string(),
+      context.consumer->id());
+  if (entry == nullptr) {
+    return false;
+  }
+  const auto& fields = entry->instance->config().fields();
+  const auto per_consumer = fields.find("per_consumer");
+  return per_consumer != fields.end() && per_consumer->second.bool_value();
 }
 
 }  // namespace
@@ -28,7 +48,7 @@ RequestSample streamSample(const http::StreamContext& context, int status, uint6
       sample.service = orElse(service->name(), service->host());
     }
   }
-  if (context.metrics_per_consumer && context.consumer != nullptr) {
+  if (perConsumer(context)) {
     sample.consumer = context.consumer->username();
   }
   sample.status = status;

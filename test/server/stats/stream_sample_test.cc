@@ -1,6 +1,9 @@
 #include "source/server/stats/stream_sample.h"
 
+#include <memory>
+
 #include "gtest/gtest.h"
+#include "source/server/snapshot.h"
 
 namespace portico::server::stats {
 namespace {
@@ -42,13 +45,27 @@ TEST_F(StreamSampleTest, TheConsumerLabelStaysEmptyByDefault) {
   EXPECT_EQ(streamSample(context_, 200, 10, 20, 1005).consumer, "");
 }
 
-TEST_F(StreamSampleTest, APerConsumerPrometheusPluginLabelsTheConsumer) {
+// Found the way Kong finds any plugin, here on the route; read at the end of the request, so a
+// request another plugin rejected after authenticating is labelled too.
+TEST_F(StreamSampleTest, APerConsumerPrometheusPluginOnTheRouteLabelsTheConsumer) {
+  auto config = std::make_shared<config::v1::DeclarativeConfig>();
+  config::v1::PluginInstance* plugin = config->add_plugins();
+  plugin->set_id("0b5a7c1e-5a53-4f3e-9b0e-6f1d0c7a9e21");
+  plugin->set_name("prometheus");
+  plugin->set_route_id(route_.id());
+  plugin->set_enabled(true);
+  (*plugin->mutable_config()->mutable_fields())["per_consumer"].set_bool_value(true);
+  absl::StatusOr<std::shared_ptr<const Snapshot>> snapshot = Snapshot::build(config, {}, 1);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  context_.snapshot = *snapshot;
   matchRoute(true);
+  consumer_.set_id("5e0d3a4b-7c9f-4d6e-8a1b-2c3d4e5f6a7b");
   consumer_.set_username("alice");
-  context_.metrics_per_consumer = true;
   EXPECT_EQ(streamSample(context_, 401, 10, 20, 1005).consumer, "");  // nobody authenticated
   context_.consumer = &consumer_;
-  EXPECT_EQ(streamSample(context_, 200, 10, 20, 1005).consumer, "alice");
+  EXPECT_EQ(streamSample(context_, 429, 10, 20, 1005).consumer, "alice");
+  route_.set_id("another-route");
+  EXPECT_EQ(streamSample(context_, 200, 10, 20, 1005).consumer, "");
 }
 
 TEST_F(StreamSampleTest, NamesWinOverIdsAndHosts) {
