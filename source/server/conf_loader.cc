@@ -6,9 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -16,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "source/common/file/read_file.h"
 #include "source/common/network/cidr.h"
 #include "source/server/admin_exposure.h"
 
@@ -81,13 +80,16 @@ Settings defaults() {
 }
 
 absl::Status parseConfFile(const std::string& path, Settings& settings) {
-  std::ifstream file(path);
-  if (!file) {
+  absl::StatusOr<std::string> contents = file::readFile(path);
+  if (absl::IsNotFound(contents.status())) {
     return absl::NotFoundError(absl::StrCat("no file at: ", path));
   }
-  std::string line;
+  if (!contents.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read ", path, ": ", contents.status().message()));
+  }
   int number = 0;
-  while (std::getline(file, line)) {
+  for (absl::string_view line : absl::StrSplit(*contents, '\n')) {
     ++number;
     absl::string_view text = line;
     // A '#' starts a comment unless escaped as '\#'.

@@ -80,6 +80,21 @@ TEST(ConfLoaderTest, MissingFileUsesKongWording) {
   EXPECT_EQ(bootstrap.status().message(), "no file at: /nonexistent/foo.conf");
 }
 
+// It used to read as an empty file: every setting silently at its default.
+TEST(ConfLoaderTest, ADirectoryIsRefusedWithTheReason) {
+  absl::StatusOr<config::v1::Bootstrap> bootstrap = loadBootstrap(::testing::TempDir(), {});
+  ASSERT_FALSE(bootstrap.ok());
+  EXPECT_EQ(bootstrap.status().message(),
+            absl::StrCat("cannot read ", ::testing::TempDir(), ": Is a directory"));
+}
+
+TEST(ConfLoaderTest, LinesEndingInCrLfAndALastLineWithoutNewlineAreRead) {
+  absl::StatusOr<config::v1::Bootstrap> bootstrap =
+      loadBootstrap(writeConf("database = off\r\nnginx_worker_processes = 3"), {});
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  EXPECT_EQ(bootstrap->workers(), 3u);
+}
+
 TEST(ConfLoaderTest, RejectsDatabaseOtherThanOff) {
   EXPECT_FALSE(loadBootstrap("", {{"PORTICO_DATABASE", "postgres"}}).ok());
 }

@@ -20,9 +20,14 @@ int onIniEntry(void* user, const char* section, const char* name, const char* va
   return 1;
 }
 
-// Missing files read as empty: they simply hold no profile.
-std::string readProfiles(const std::string& path) {
-  return file::readFile(path).value_or(std::string());
+// A missing file reads as empty: it simply holds no profile. Any other failure (permissions, a
+// directory) is the user's to see.
+absl::StatusOr<std::string> readProfiles(const std::string& path) {
+  absl::StatusOr<std::string> contents = file::readFile(path);
+  if (absl::IsNotFound(contents.status())) {
+    return std::string();
+  }
+  return contents;
 }
 
 void copyKeys(const IniSection& from, IniSection& into) {
@@ -64,7 +69,12 @@ absl::StatusOr<IniSection> SharedFileSource::profileKeys(
     const char* path_variable, const char* default_suffix,
     const std::vector<std::string>& sections) const {
   const std::string path = resolvePath(path_variable, default_suffix);
-  absl::StatusOr<std::map<std::string, IniSection>> document = parseAwsIni(readProfiles(path));
+  absl::StatusOr<std::string> contents = readProfiles(path);
+  if (!contents.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kName, ": cannot read ", path, ": ", contents.status().message()));
+  }
+  absl::StatusOr<std::map<std::string, IniSection>> document = parseAwsIni(*contents);
   if (!document.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(kName, ": ", path, ": ", document.status().message()));
