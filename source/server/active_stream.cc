@@ -486,6 +486,13 @@ network::ConnectionPtr ActiveStream::takeSwitchedConnection(std::string& early_b
   return proxy_->takeSwitchedConnection(early_bytes);
 }
 
+std::unique_ptr<upstream::InFlightAttempt> ActiveStream::takeSwitchedAttempt() {
+  if (!switched_protocols_) {
+    return nullptr;
+  }
+  return proxy_->takeSwitchedAttempt();
+}
+
 void ActiveStream::writeDownstream(std::string_view data) {
   response_bytes_ += data.size();
   if (corked_) {

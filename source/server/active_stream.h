@@ -13,6 +13,7 @@
 #include "source/http/filter.h"
 #include "source/http/stream_context.h"
 #include "source/server/https_redirect.h"
+#include "source/upstream/load_balancer.h"
 
 namespace portico::filters {
 class ProxyFilter;
@@ -48,6 +49,8 @@ class ActiveStream : public http::StreamCallbacks {
   bool switchedProtocols() const { return switched_protocols_; }
   // After a 101: the upstream connection, and the bytes the upstream sent after its 101.
   network::ConnectionPtr takeSwitchedConnection(std::string& early_bytes);
+  // After a 101 to a balanced service: the attempt, in flight on its target until released.
+  std::unique_ptr<upstream::InFlightAttempt> takeSwitchedAttempt();
 
   // http::StreamCallbacks
   uv_loop_t* loop() override;

@@ -232,6 +232,7 @@ void HttpConnection::onResponseComplete(ActiveStream& stream) {
 void HttpConnection::startTunnel() {
   std::string to_client;
   network::ConnectionPtr upstream = stream_->takeSwitchedConnection(to_client);
+  std::unique_ptr<upstream::InFlightAttempt> attempt = stream_->takeSwitchedAttempt();
   const uint64_t idle_timeout_ms = stream_->context().service->service->read_timeout();
   // The stream has logged its 101; nothing it holds is needed by the tunnel.
   worker_.deferredDelete(std::move(stream_));
@@ -240,8 +241,9 @@ void HttpConnection::startTunnel() {
     close();
     return;
   }
-  tunnel_ = std::make_unique<filters::Tunnel>(loop(), *connection_, std::move(upstream),
-                                              idle_timeout_ms, [this] { close(); });
+  tunnel_ =
+      std::make_unique<filters::Tunnel>(loop(), *connection_, std::move(upstream),
+                                        std::move(attempt), idle_timeout_ms, [this] { close(); });
   // What the client sent after its handshake (a first frame, sent eagerly) is not HTTP.
   std::string to_upstream;
   if (pending_input_ != nullptr) {

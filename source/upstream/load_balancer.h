@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -73,6 +75,24 @@ class LoadBalancer {
 
   unsigned worker_bit_;
   absl::flat_hash_map<std::string, UpstreamState> states_;
+};
+
+// An attempt that stays in flight on its target after its request is done, until this is
+// destroyed: a WebSocket tunnel holds its upstream connection's, so least-connections counts
+// open tunnels as Kong does (it releases the connection in the log phase, at the tunnel's end).
+// Destroyed on the balancer's worker, before the balancer.
+class InFlightAttempt {
+ public:
+  InFlightAttempt(LoadBalancer& balancer, UpstreamRuntimeConstSharedPtr upstream, size_t target)
+      : balancer_(balancer), upstream_(std::move(upstream)), target_(target) {}
+  ~InFlightAttempt() { balancer_.attemptFinished(*upstream_, target_); }
+  InFlightAttempt(const InFlightAttempt&) = delete;
+  InFlightAttempt& operator=(const InFlightAttempt&) = delete;
+
+ private:
+  LoadBalancer& balancer_;
+  UpstreamRuntimeConstSharedPtr upstream_;
+  size_t target_;
 };
 
 }  // namespace portico::upstream

@@ -17,7 +17,7 @@ import threading
 import time
 import unittest
 
-from harness import GatewayTestCase, RawConnection, free_port, kong_config, route, service
+from harness import GatewayTestCase, RawConnection, curl, free_port, kong_config, route, service
 
 try:
     import websockets
@@ -454,6 +454,35 @@ class WebSocketTest(GatewayTestCase):
                 return await ws.recv()
         self.assertEqual(run(session()), message)
         self.assertEqual(tls_upstream.handshakes[0][1]["x-forwarded-proto"], "https")
+
+
+@needs_websockets
+class BalancedWebSocketTest(GatewayTestCase):
+    """A WebSocket over an upstream of targets: an open tunnel counts for least-connections
+    until it closes, as Kong counts the connection until its log phase."""
+
+    def test_an_open_tunnel_keeps_least_connections_away_from_its_target(self):
+        targets = [WebSocketUpstream().start() for _ in range(2)]
+        for target in targets:
+            self.addCleanup(target.stop)
+        gateway = self.start_gateway(kong_config(
+            service("ws", "http://backend/hold", [route("ws", ["/ws"], strip_path=True)],
+                    retries=0),
+            upstreams=[{"name": "backend", "algorithm": "least-connections",
+                        "targets": [{"target": f"127.0.0.1:{t.port}"} for t in targets]}]))
+
+        async def while_a_tunnel_is_open():
+            async with connect(f"ws://127.0.0.1:{gateway.proxy_port}/ws"):
+                held = next(t for t in targets if t.handshakes)
+                other = next(t for t in targets if t is not held)
+                before = len(other.handshakes)
+                # Plain requests (the target answers them with an error): each finishes before the
+                # next, so only the tunnel's count tells the targets apart.
+                for _ in range(4):
+                    await asyncio.get_running_loop().run_in_executor(
+                        None, curl, gateway.url("/ws/plain"))
+                return len(held.handshakes), len(other.handshakes) - before
+        self.assertEqual(run(while_a_tunnel_is_open()), (1, 4))
 
 
 class ScriptedUpstreamTest(GatewayTestCase):

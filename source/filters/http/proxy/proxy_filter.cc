@@ -328,7 +328,6 @@ void ProxyFilter::switchProtocols(const char* rest, size_t length) {
   phase_ = Phase::kDone;
   timer_.disarm();
   parser_.reset();
-  finishAttempt();
   switched_ = true;
   switch_->early_bytes.assign(rest, length);
   // The stream writes the 101, then the downstream connection takes the upstream one.
@@ -341,6 +340,16 @@ network::ConnectionPtr ProxyFilter::takeSwitchedConnection(std::string& early_by
   }
   early_bytes = std::move(switch_->early_bytes);
   return std::move(connection_);
+}
+
+std::unique_ptr<upstream::InFlightAttempt> ProxyFilter::takeSwitchedAttempt() {
+  if (!switched_ || !target_) {
+    return nullptr;
+  }
+  auto attempt =
+      std::make_unique<upstream::InFlightAttempt>(upstreams_.balancer, balanced_, *target_);
+  target_.reset();
+  return attempt;
 }
 
 void ProxyFilter::onBody(const char* data, size_t length) {

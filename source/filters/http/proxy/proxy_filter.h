@@ -42,6 +42,9 @@ class ProxyFilter : public http::HttpFilter,
   // After a 101: the upstream connection, no longer the filter's, and the bytes the upstream
   // sent right after its 101 (already read) in `early_bytes`.
   network::ConnectionPtr takeSwitchedConnection(std::string& early_bytes);
+  // After a 101 to a balanced service: the attempt, still in flight on its target for as long as
+  // the caller keeps it (the tunnel's life). Null for a service that is not balanced.
+  std::unique_ptr<upstream::InFlightAttempt> takeSwitchedAttempt();
 
   // network::ConnectionCallbacks
   void onConnected() override;

@@ -3,8 +3,10 @@
 namespace portico::filters {
 
 Tunnel::Tunnel(uv_loop_t* loop, network::Connection& client, network::ConnectionPtr upstream,
-               uint64_t idle_timeout_ms, std::function<void()> on_closed)
+               std::unique_ptr<upstream::InFlightAttempt> attempt, uint64_t idle_timeout_ms,
+               std::function<void()> on_closed)
     : loop_(loop),
+      attempt_(std::move(attempt)),
       upstream_(std::move(upstream)),
       client_end_(*this, &client),
       upstream_end_(*this, upstream_.get()),

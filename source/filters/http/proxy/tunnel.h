@@ -8,6 +8,7 @@
 
 #include "source/common/network/connection.h"
 #include "source/common/network/timer.h"
+#include "source/upstream/load_balancer.h"
 
 namespace portico::filters {
 
@@ -27,8 +28,11 @@ class Tunnel {
   // the tunnel's, and is closed by it. `on_closed` reports the tunnel's end once (not from inside
   // start()): the owner then closes the client connection (after its queue is flushed) and
   // destroys the tunnel.
+  // `attempt` (null unless the service is balanced) keeps the upstream target's in-flight count
+  // for the tunnel's life.
   Tunnel(uv_loop_t* loop, network::Connection& client, network::ConnectionPtr upstream,
-         uint64_t idle_timeout_ms, std::function<void()> on_closed);
+         std::unique_ptr<upstream::InFlightAttempt> attempt, uint64_t idle_timeout_ms,
+         std::function<void()> on_closed);
   ~Tunnel();
   Tunnel(const Tunnel&) = delete;
   Tunnel& operator=(const Tunnel&) = delete;
@@ -63,6 +67,7 @@ class Tunnel {
   void close(End* closed_end);
 
   uv_loop_t* loop_;
+  std::unique_ptr<upstream::InFlightAttempt> attempt_;
   network::ConnectionPtr upstream_;
   End client_end_;
   End upstream_end_;

@@ -114,8 +114,8 @@ class TunnelTest : public testing::Test {
   // As the downstream connection does: the tunnel's end closes the client after its queue.
   void startTunnel(uint64_t idle_timeout_ms, const std::string& to_client = "",
                    const std::string& to_upstream = "") {
-    tunnel_ = std::make_unique<Tunnel>(&loop_, *client_, std::move(accepted_[1]), idle_timeout_ms,
-                                       [this] {
+    tunnel_ = std::make_unique<Tunnel>(&loop_, *client_, std::move(accepted_[1]), nullptr,
+                                       idle_timeout_ms, [this] {
                                          ++closed_calls_;
                                          client_->closeAfterFlush();
                                        });
