@@ -71,6 +71,7 @@ void Worker::run() {
   uv_check_start(cleanup_, [](uv_check_t* check) {
     if (auto* self = static_cast<Worker*>(check->data)) {
       self->clearDeferred();
+      self->resumeAccepts();
     }
   });
   uv_unref(reinterpret_cast<uv_handle_t*>(cleanup_));
@@ -127,23 +128,43 @@ void Worker::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
 }
 
+// One connection per listener per loop turn, as nginx accepts with multi_accept off: a burst of
+// new connections waits in the kernel's queue while the connections already accepted are
+// served, so their TLS handshakes (a few hundred µs each) do not all run ahead of requests in
+// flight. A connection libuv accepted beyond that waits in the listener (libuv stops polling it
+// meanwhile) and is taken when the turn ends (resumeAccepts).
 void Worker::onAccept(Listener& listener) {
-  // Accept in a loop: one wakeup may stand for many pending connections.
-  for (int i = 0; i < 64 && !draining_; ++i) {
-    network::ConnectionPtr connection =
-        network::Connection::accept(reinterpret_cast<uv_stream_t*>(listener.handle), nullptr);
-    if (connection == nullptr) {
-      return;
+  if (draining_) {
+    return;
+  }
+  if (listener.accepted_this_turn) {
+    listener.accept_pending = true;
+    return;
+  }
+  network::ConnectionPtr connection =
+      network::Connection::accept(reinterpret_cast<uv_stream_t*>(listener.handle), nullptr);
+  if (connection == nullptr) {
+    return;
+  }
+  listener.accepted_this_turn = true;
+  if (connections_.size() >= settings_.worker_connections) {
+    refusals_->refuse(std::move(connection));
+    return;
+  }
+  auto http = std::make_unique<HttpConnection>(*this, std::move(connection), listener.port,
+                                               listener.tls_context);
+  connections_.insert(std::move(http));
+  connection_count_.fetch_add(1, std::memory_order_relaxed);
+  accepted_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Worker::resumeAccepts() {
+  for (const std::unique_ptr<Listener>& listener : listeners_) {
+    listener->accepted_this_turn = false;
+    if (listener->accept_pending) {
+      listener->accept_pending = false;
+      onAccept(*listener);
     }
-    if (connections_.size() >= settings_.worker_connections) {
-      refusals_->refuse(std::move(connection));
-      continue;
-    }
-    auto http = std::make_unique<HttpConnection>(*this, std::move(connection), listener.port,
-                                                 listener.tls_context);
-    connections_.insert(std::move(http));
-    connection_count_.fetch_add(1, std::memory_order_relaxed);
-    accepted_total_.fetch_add(1, std::memory_order_relaxed);
   }
 }
 

@@ -89,11 +89,14 @@ class Worker {
     uv_tcp_t* handle;
     uint16_t port;
     SSL_CTX* tls_context;
+    bool accepted_this_turn = false;
+    bool accept_pending = false;  // libuv holds an accepted socket for the next turn
   };
 
   void run();
   void onMessage();
   void onAccept(Listener& listener);
+  void resumeAccepts();
   void adoptSnapshot(SnapshotConstSharedPtr snapshot);
   void beginDrain();
   void maybeFinish();
