@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "portico/config/v1/declarative.pb.h"
 #include "source/common/tls/certificate_selector.h"
 #include "source/common/tls/client_context.h"
@@ -59,6 +60,8 @@ class PluginIndex {
   const PluginEntry* lookup(const std::string& name, const std::string& route_id,
                             const std::string& service_id, const std::string& consumer_id) const;
   bool empty() const { return names_.empty(); }
+  // Some instance of `name` is configured (enabled), whatever its scope.
+  bool has(absl::string_view name) const { return priorities_.contains(name); }
 
  private:
   absl::flat_hash_map<std::string, PluginEntry> entries_;

@@ -13,8 +13,8 @@ enum class ResponseSource { kService, kGateway };
 // What one finished request adds to its worker's stats. The views need only outlive the call to
 // WorkerStats::record.
 struct RequestSample {
-  std::string_view service;   // Kong's label: the service's name, else its host; "" without one
-  std::string_view route;     // the route's name, else its id; "" when no route matched
+  std::string_view service;  // Kong's label: the service's name, else its host; "" without one
+  std::string_view route;    // the route's name, else its id; "" when no route matched
   // Kong's `consumer` label: the username under a prometheus plugin with per_consumer, else "".
   std::string_view consumer;
   int status = 0;

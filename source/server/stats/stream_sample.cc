@@ -12,12 +12,16 @@ const std::string& orElse(const std::string& value, const std::string& fallback)
 // Kong's exporter labels a request with its consumer when the prometheus instance covering it
 // (found by plugin precedence, with the consumer the request ended with) has per_consumer on.
 bool perConsumer(const http::StreamContext& context) {
-  if (context.consumer == nullptr || !context.match || context.snapshot == nullptr) {
+  // Most configs have no prometheus instance: then the precedence lookup (up to eight keys
+  // built and hashed) is skipped for every authenticated request.
+  if (context.consumer == nullptr || !context.match || context.snapshot == nullptr ||
+      !context.snapshot->plugins().has("prometheus")) {
     return false;
   }
+  static const std::string kNoService;
   const config::v1::Service* service = context.match->service;
   const PluginEntry* entry = context.snapshot->plugins().lookup(
-      "prometheus", context.match->route->id(), service != nullptr ? service->id() : std::string(),
+      "prometheus", context.match->route->id(), service != nullptr ? service->id() : kNoService,
       context.consumer->id());
   if (entry == nullptr) {
     return false;
