@@ -479,18 +479,8 @@ void ActiveStream::finishResponse() {
   connection_.onResponseComplete(*this);
 }
 
-network::ConnectionPtr ActiveStream::takeSwitchedConnection(std::string& early_bytes) {
-  if (!switched_protocols_) {
-    return nullptr;
-  }
-  return proxy_->takeSwitchedConnection(early_bytes);
-}
-
-std::unique_ptr<upstream::InFlightAttempt> ActiveStream::takeSwitchedAttempt() {
-  if (!switched_protocols_) {
-    return nullptr;
-  }
-  return proxy_->takeSwitchedAttempt();
+filters::SwitchedUpstream ActiveStream::takeSwitched() {
+  return switched_protocols_ ? proxy_->takeSwitched() : filters::SwitchedUpstream();
 }
 
 void ActiveStream::writeDownstream(std::string_view data) {

@@ -10,10 +10,10 @@
 #include "source/common/http/message_head.h"
 #include "source/common/http/serializer.h"
 #include "source/common/network/connection.h"
+#include "source/filters/http/proxy/tunnel.h"
 #include "source/http/filter.h"
 #include "source/http/stream_context.h"
 #include "source/server/https_redirect.h"
-#include "source/upstream/load_balancer.h"
 
 namespace portico::filters {
 class ProxyFilter;
@@ -47,10 +47,8 @@ class ActiveStream : public http::StreamCallbacks {
   // The response was the upstream's 101 to a WebSocket handshake: the connection becomes a
   // tunnel instead of reading the next request.
   bool switchedProtocols() const { return switched_protocols_; }
-  // After a 101: the upstream connection, and the bytes the upstream sent after its 101.
-  network::ConnectionPtr takeSwitchedConnection(std::string& early_bytes);
-  // After a 101 to a balanced service: the attempt, in flight on its target until released.
-  std::unique_ptr<upstream::InFlightAttempt> takeSwitchedAttempt();
+  // After a 101: what the tunnel takes over (see filters::ProxyFilter::takeSwitched).
+  filters::SwitchedUpstream takeSwitched();
 
   // http::StreamCallbacks
   uv_loop_t* loop() override;

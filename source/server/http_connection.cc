@@ -230,27 +230,25 @@ void HttpConnection::onResponseComplete(ActiveStream& stream) {
 }
 
 void HttpConnection::startTunnel() {
-  std::string to_client;
-  network::ConnectionPtr upstream = stream_->takeSwitchedConnection(to_client);
-  std::unique_ptr<upstream::InFlightAttempt> attempt = stream_->takeSwitchedAttempt();
+  filters::SwitchedUpstream switched = stream_->takeSwitched();
   const uint64_t idle_timeout_ms = stream_->context().service->service->read_timeout();
   // The stream has logged its 101; nothing it holds is needed by the tunnel.
   worker_.deferredDelete(std::move(stream_));
   cancelTimeout();
-  if (upstream == nullptr) {
+  if (switched.connection == nullptr) {
     close();
     return;
   }
-  tunnel_ =
-      std::make_unique<filters::Tunnel>(loop(), *connection_, std::move(upstream),
-                                        std::move(attempt), idle_timeout_ms, [this] { close(); });
+  tunnel_ = std::make_unique<filters::Tunnel>(loop(), *connection_, std::move(switched.connection),
+                                              std::move(switched.attempt), idle_timeout_ms,
+                                              [this] { close(); });
   // What the client sent after its handshake (a first frame, sent eagerly) is not HTTP.
   std::string to_upstream;
   if (pending_input_ != nullptr) {
     to_upstream.swap(*pending_input_);
     pending_input_.reset();
   }
-  tunnel_->start(to_client, to_upstream);
+  tunnel_->start(switched.early_bytes, to_upstream);
 }
 
 void HttpConnection::onParseError(const http::Parser::Result& result) {

@@ -334,22 +334,19 @@ void ProxyFilter::switchProtocols(const char* rest, size_t length) {
   callbacks_->encodeHeaders(switch_->head, true);
 }
 
-network::ConnectionPtr ProxyFilter::takeSwitchedConnection(std::string& early_bytes) {
+SwitchedUpstream ProxyFilter::takeSwitched() {
+  SwitchedUpstream switched;
   if (!switched_) {
-    return nullptr;
+    return switched;
   }
-  early_bytes = std::move(switch_->early_bytes);
-  return std::move(connection_);
-}
-
-std::unique_ptr<upstream::InFlightAttempt> ProxyFilter::takeSwitchedAttempt() {
-  if (!switched_ || !target_) {
-    return nullptr;
+  switched.connection = std::move(connection_);
+  switched.early_bytes = std::move(switch_->early_bytes);
+  if (target_) {
+    switched.attempt =
+        std::make_unique<upstream::InFlightAttempt>(upstreams_.balancer, balanced_, *target_);
+    target_.reset();
   }
-  auto attempt =
-      std::make_unique<upstream::InFlightAttempt>(upstreams_.balancer, balanced_, *target_);
-  target_.reset();
-  return attempt;
+  return switched;
 }
 
 void ProxyFilter::onBody(const char* data, size_t length) {

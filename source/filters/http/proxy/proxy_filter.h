@@ -8,6 +8,7 @@
 #include "source/common/http/parser.h"
 #include "source/common/network/connection.h"
 #include "source/common/network/timer.h"
+#include "source/filters/http/proxy/tunnel.h"
 #include "source/http/filter.h"
 #include "source/upstream/upstreams.h"
 
@@ -23,7 +24,7 @@ namespace portico::filters {
 // Protocol upgrades: a WebSocket handshake (http::isWebSocketUpgrade) is sent with Upgrade and
 // Connection: upgrade. An answer other than 101 is an ordinary response. A 101 is passed to the
 // stream (encodeHeaders) only once the upstream connection has stopped being read as HTTP; the
-// downstream connection then takes that connection with takeSwitchedConnection() and tunnels.
+// downstream connection then takes that connection with takeSwitched() and tunnels.
 class ProxyFilter : public http::HttpFilter,
                     public network::ConnectionCallbacks,
                     public http::Parser::Callbacks {
@@ -39,12 +40,9 @@ class ProxyFilter : public http::HttpFilter,
 
   // The upstream switched protocols and its 101 is being sent downstream.
   bool switchedProtocols() const { return switched_; }
-  // After a 101: the upstream connection, no longer the filter's, and the bytes the upstream
-  // sent right after its 101 (already read) in `early_bytes`.
-  network::ConnectionPtr takeSwitchedConnection(std::string& early_bytes);
-  // After a 101 to a balanced service: the attempt, still in flight on its target for as long as
-  // the caller keeps it (the tunnel's life). Null for a service that is not balanced.
-  std::unique_ptr<upstream::InFlightAttempt> takeSwitchedAttempt();
+  // After a 101: the upstream connection, no longer the filter's, with what came after the 101
+  // and the balanced attempt; empty when nothing switched.
+  SwitchedUpstream takeSwitched();
 
   // network::ConnectionCallbacks
   void onConnected() override;

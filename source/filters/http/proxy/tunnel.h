@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "source/common/network/connection.h"
@@ -11,6 +13,14 @@
 #include "source/upstream/load_balancer.h"
 
 namespace portico::filters {
+
+// What a 101 hands from its request to the tunnel that follows.
+struct SwitchedUpstream {
+  network::ConnectionPtr connection;  // the upstream connection; null when nothing switched
+  std::string early_bytes;            // what the upstream sent right after its 101
+  // For a balanced service, the attempt, in flight on its target for the tunnel's life.
+  std::unique_ptr<upstream::InFlightAttempt> attempt;
+};
 
 // The two connections of a request whose upstream switched protocols (101), once they stop
 // speaking HTTP: bytes are relayed both ways as they arrive, as nginx's upgraded handler does.
