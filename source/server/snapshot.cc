@@ -1,11 +1,10 @@
 #include "source/server/snapshot.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <functional>
 
 #include "absl/strings/str_cat.h"
+#include "source/common/network/ip_literal.h"
 #include "source/config/plugin_schema.h"
 #include "source/server/server_certificates.h"
 
@@ -15,27 +14,6 @@ namespace {
 std::string scopeKey(const std::string& name, const std::string& route_id,
                      const std::string& service_id, const std::string& consumer_id) {
   return absl::StrCat(name, "|", route_id, "|", service_id, "|", consumer_id);
-}
-
-std::optional<sockaddr_storage> parseIpLiteral(const std::string& host, uint32_t port) {
-  sockaddr_storage storage{};
-  std::string literal = host;
-  if (literal.size() > 2 && literal.front() == '[' && literal.back() == ']') {
-    literal = literal.substr(1, literal.size() - 2);
-  }
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-  if (inet_pton(AF_INET, literal.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(static_cast<uint16_t>(port));
-    return storage;
-  }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-  if (inet_pton(AF_INET6, literal.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<uint16_t>(port));
-    return storage;
-  }
-  return std::nullopt;
 }
 
 bool isDefaultPort(const std::string& protocol, uint32_t port) {
@@ -127,7 +105,7 @@ absl::StatusOr<ServiceRuntime> compileService(
     const absl::flat_hash_map<std::string, upstream::UpstreamRuntimeConstSharedPtr>& upstreams) {
   ServiceRuntime runtime;
   runtime.service = &service;
-  runtime.address = parseIpLiteral(service.host(), service.port());
+  runtime.address = network::parseIpLiteral(service.host(), static_cast<uint16_t>(service.port()));
   runtime.host_header = isDefaultPort(service.protocol(), service.port())
                             ? service.host()
                             : absl::StrCat(service.host(), ":", service.port());

@@ -10,28 +10,10 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "source/common/network/ip_literal.h"
 
 namespace portico::upstream {
 namespace {
-
-std::optional<sockaddr_storage> ipLiteral(const std::string& host) {
-  sockaddr_storage address{};
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
-  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    return address;
-  }
-  std::string bare = host;
-  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') {
-    bare = bare.substr(1, bare.size() - 2);
-  }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
-  if (inet_pton(AF_INET6, bare.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    return address;
-  }
-  return std::nullopt;
-}
 
 Resolver::Result okResult(sockaddr_storage address, uint16_t port) {
   Resolver::Result result;
@@ -121,7 +103,7 @@ Resolver::Resolver(uv_loop_t* loop, DnsSettings settings)
 Resolver::~Resolver() = default;
 
 void Resolver::resolve(const std::string& host, uint16_t port, Callback callback) {
-  if (std::optional<sockaddr_storage> literal = ipLiteral(host)) {
+  if (std::optional<sockaddr_storage> literal = network::parseIpLiteral(host, port)) {
     callback(okResult(*literal, port));
     return;
   }

@@ -1,31 +1,13 @@
 #include "source/upstream/upstream_runtime.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "source/common/network/ip_literal.h"
 
 namespace portico::upstream {
 namespace {
-
-std::optional<sockaddr_storage> ipLiteral(const std::string& host, uint16_t port) {
-  sockaddr_storage storage{};
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    return storage;
-  }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-  if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    return storage;
-  }
-  return std::nullopt;
-}
 
 Algorithm algorithmOf(const std::string& name) {
   if (name == "least-connections") {
@@ -127,7 +109,7 @@ UpstreamRuntimeConstSharedPtr compileUpstream(const config::v1::Upstream& upstre
                              ? absl::StrCat("[", compiled.host, "]:", compiled.port)
                              : absl::StrCat(compiled.host, ":", compiled.port);
     compiled.weight = target->weight();
-    compiled.address = ipLiteral(compiled.host, compiled.port);
+    compiled.address = network::parseIpLiteral(compiled.host, compiled.port);
     compiled.health = registry != nullptr ? registry->get(healthKey(upstream, compiled.host_port))
                                           : std::make_shared<TargetHealth>();
     absl::StrAppend(&runtime->state_key, "|", compiled.host_port, "=", compiled.weight);
