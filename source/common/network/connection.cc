@@ -20,13 +20,11 @@ thread_local char tls_plaintext_buffer[kReadBufferSize];
 
 struct WriteRequest {
   uv_write_t request;
-  size_t length;
   char data[1];  // the bytes follow the struct in the same allocation
 
   static WriteRequest* create(const char* bytes, size_t length) {
     void* memory = ::operator new(offsetof(WriteRequest, data) + length);
     auto* request = static_cast<WriteRequest*>(memory);
-    request->length = length;
     std::memcpy(request->data, bytes, length);
     return request;
   }
@@ -63,8 +61,19 @@ bool isIpAddress(const std::string& host) {
 }  // namespace
 
 Connection::Connection(ConnectionCallbacks* callbacks)
-    : handle_(new uv_tcp_t), callbacks_(callbacks) {
+    : handle_(new uv_tcp_t),
+      callbacks_(callbacks),
+      handshaking_(false),
+      connected_(false),
+      read_wanted_(true),
+      reading_(false),
+      closing_after_flush_(false),
+      failed_(false),
+      drain_notify_pending_(false),
+      close_reported_(false),
+      reset_on_close_(false) {
   handle_->data = this;
+  static_assert(sizeof(Connection) <= 72, "an idle connection's size class grew");
 }
 
 Connection::~Connection() {
@@ -72,7 +81,7 @@ Connection::~Connection() {
     SSL_free(ssl_);
   }
   auto* stream = reinterpret_cast<uv_stream_t*>(handle_);
-  if (closing_after_flush_ && pending_write_bytes_ > 0 && !failed_ &&
+  if (closing_after_flush_ && pendingWriteBytes() > 0 && !failed_ &&
       !uv_is_closing(reinterpret_cast<uv_handle_t*>(handle_))) {
     // Let the queued response reach the client: close once libuv has written it.
     handle_->data = nullptr;
@@ -308,7 +317,7 @@ void Connection::flushTlsOutput() {
 
 void Connection::writeToSocket(const char* data, size_t length) {
   auto* stream = reinterpret_cast<uv_stream_t*>(handle_);
-  if (pending_write_bytes_ == 0) {
+  if (pendingWriteBytes() == 0) {
     uv_buf_t buf = uv_buf_init(const_cast<char*>(data), static_cast<unsigned>(length));
     const int written = uv_try_write(stream, &buf, 1);
     if (written > 0) {
@@ -329,7 +338,6 @@ void Connection::writeToSocket(const char* data, size_t length) {
     failLater(CloseReason::kIoError, "write failed");
     return;
   }
-  pending_write_bytes_ += length;
   if (aboveHighWatermark()) {
     drain_notify_pending_ = true;
   }
@@ -338,7 +346,6 @@ void Connection::writeToSocket(const char* data, size_t length) {
 void Connection::onWriteDone(uv_write_t* uv_request, int status) {
   auto* request = reinterpret_cast<WriteRequest*>(uv_request);
   auto* self = static_cast<Connection*>(uv_request->handle->data);
-  const size_t length = request->length;
   WriteRequest::destroy(request);
   if (self == nullptr) {
     return;
@@ -347,12 +354,15 @@ void Connection::onWriteDone(uv_write_t* uv_request, int status) {
     self->fail(CloseReason::kIoError, uv_strerror(status));
     return;
   }
-  self->noteWriteCompleted(length);
+  self->noteWriteCompleted();
 }
 
-void Connection::noteWriteCompleted(size_t length) {
-  pending_write_bytes_ -= length;
-  if (pending_write_bytes_ == 0 && drain_notify_pending_) {
+size_t Connection::pendingWriteBytes() const {
+  return uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(handle_));
+}
+
+void Connection::noteWriteCompleted() {
+  if (pendingWriteBytes() == 0 && drain_notify_pending_) {
     drain_notify_pending_ = false;
     callbacks_->onWriteDrained();
   }
