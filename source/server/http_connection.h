@@ -30,8 +30,9 @@ class HttpConnection : public network::ConnectionCallbacks,
                        public network::TimeoutEntry {
  public:
   // With `tls_context` the connection begins with a server-side TLS handshake, presenting the
-  // certificate the current snapshot selects for the client's SNI.
-  HttpConnection(Worker& worker, network::ConnectionPtr connection, uint16_t listener_port,
+  // certificate the current snapshot selects for the client's SNI. `connection` must run on a
+  // worker's loop.
+  HttpConnection(network::ConnectionPtr connection, uint16_t listener_port,
                  SSL_CTX* tls_context = nullptr);
   ~HttpConnection() override;
 
@@ -49,7 +50,6 @@ class HttpConnection : public network::ConnectionCallbacks,
   void drain();
 
   // network::ConnectionCallbacks
-  void onConnected() override;
   void onData(const char* data, size_t length) override;
   void onClose(network::CloseReason reason, const std::string& detail) override;
   void onWriteDrained() override;
@@ -71,18 +71,14 @@ class HttpConnection : public network::ConnectionCallbacks,
   void keepPending(const char* data, size_t length);
   // The stream's response was a 101: relay bytes between the client and the upstream.
   void startTunnel();
+  // Looked up through the loop rather than held: one word less on every idle connection.
+  Worker& worker() const;
 
-  Worker& worker_;
   network::ConnectionPtr connection_;
   // Made when request bytes arrive and dropped between requests: an idle keep-alive connection
   // (most of a busy gateway's connections) carries no parser state.
   std::unique_ptr<http::Parser> parser_;
   // Held from accept to the end of the TLS handshake: its certificates serve the ClientHello.
-  struct TlsSession {
-    std::shared_ptr<const Snapshot> handshake_snapshot;
-    std::string sni;
-  };
-  std::unique_ptr<TlsSession> tls_;  // TLS connections only
   std::unique_ptr<ActiveStream> stream_;
   // Bytes after a complete request, parsed once it is answered. Null when there are none, as on
   // almost every idle connection, which a std::string here would cost 32 bytes each.

@@ -29,6 +29,7 @@ Worker::Worker(int index, const ProxySettings& settings, std::vector<ListenSocke
       snapshot_(localAlias(std::move(initial_snapshot))),
       random_(std::random_device{}()) {
   uv_loop_init(&loop_);
+  loop_.data = this;
 }
 
 Worker::~Worker() {
@@ -151,8 +152,8 @@ void Worker::onAccept(Listener& listener) {
     refusals_->refuse(std::move(connection));
     return;
   }
-  auto http = std::make_unique<HttpConnection>(*this, std::move(connection), listener.port,
-                                               listener.tls_context);
+  auto http =
+      std::make_unique<HttpConnection>(std::move(connection), listener.port, listener.tls_context);
   connections_.insert(std::move(http));
   connection_count_.fetch_add(1, std::memory_order_relaxed);
   accepted_total_.fetch_add(1, std::memory_order_relaxed);

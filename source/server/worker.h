@@ -61,6 +61,9 @@ class Worker {
   // Written by this worker's thread only; the main thread reads it for /metrics and readiness.
   const stats::WorkerStats& stats() const { return stats_; }
 
+  // The worker running `loop`, which must be a worker's.
+  static Worker& of(uv_loop_t* loop) { return *static_cast<Worker*>(loop->data); }
+
   // Worker thread only.
   uv_loop_t* loop() { return &loop_; }
   const ProxySettings& settings() const { return settings_; }

@@ -48,9 +48,27 @@ BioPtr memoryBio(const std::string& pem) {
   return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
+using SelectorRef = std::shared_ptr<const CertificateSelector>;
+
+void freeSelector(void*, void* selector, CRYPTO_EX_DATA*, int, long, void*) {
+  delete static_cast<SelectorRef*>(selector);
+}
+
 int selectorIndex() {
-  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, freeSelector);
   return index;
+}
+
+// Renegotiation is off, so no ClientHello comes after the handshake: its end lets go of the
+// selector and the snapshot behind it, which a long keep-alive connection would otherwise pin
+// across reloads.
+void releaseSelectorWhenDone(const SSL* ssl, int where, int) {
+  if ((where & SSL_CB_HANDSHAKE_DONE) == 0) {
+    return;
+  }
+  auto* mutable_ssl = const_cast<SSL*>(ssl);
+  delete static_cast<SelectorRef*>(SSL_get_ex_data(mutable_ssl, selectorIndex()));
+  SSL_set_ex_data(mutable_ssl, selectorIndex(), nullptr);
 }
 
 // HTTP/2 is not served: a client that offers only h2 gets no ALPN answer and speaks HTTP/1.1.
@@ -73,10 +91,11 @@ int selectAlpn(SSL*, const unsigned char** out, unsigned char* out_length, const
 
 // OpenSSL runs this for every ClientHello, with or without SNI.
 int selectCertificate(SSL* ssl, int* alert, void*) {
-  const auto* selector =
-      static_cast<const CertificateSelector*>(SSL_get_ex_data(ssl, selectorIndex()));
+  const auto* selector = static_cast<const SelectorRef*>(SSL_get_ex_data(ssl, selectorIndex()));
   const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-  SSL_CTX* context = selector == nullptr ? nullptr : selector->select(name == nullptr ? "" : name);
+  SSL_CTX* context = selector == nullptr || *selector == nullptr
+                         ? nullptr
+                         : (*selector)->select(name == nullptr ? "" : name);
   if (context == nullptr || SSL_set_SSL_CTX(ssl, context) == nullptr) {
     *alert = SSL_AD_UNRECOGNIZED_NAME;
     return SSL_TLSEXT_ERR_ALERT_FATAL;
@@ -156,8 +175,10 @@ absl::StatusOr<SslCtxPtr> makeAcceptContext() {
   return context;
 }
 
-void attachSelector(SSL* ssl, const CertificateSelector* selector) {
-  SSL_set_ex_data(ssl, selectorIndex(), const_cast<CertificateSelector*>(selector));
+void attachSelector(SSL* ssl, std::shared_ptr<const CertificateSelector> selector) {
+  delete static_cast<SelectorRef*>(SSL_get_ex_data(ssl, selectorIndex()));
+  SSL_set_ex_data(ssl, selectorIndex(), new SelectorRef(std::move(selector)));
+  SSL_set_info_callback(ssl, releaseSelectorWhenDone);
 }
 
 }  // namespace portico::tls

@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,10 @@ absl::StatusOr<SslCtxPtr> makeServerContext(const std::vector<CertificatePair>& 
 // and ticket keys outlive every snapshot.
 absl::StatusOr<SslCtxPtr> makeAcceptContext();
 
-// Chooses the certificate of `ssl`'s handshake from `selector`, which must outlive the
-// ClientHello (the connection holds its snapshot until the handshake ends). A selector without
-// a certificate for the name fails the handshake with an unrecognized_name alert.
-void attachSelector(SSL* ssl, const CertificateSelector* selector);
+// Chooses the certificate of `ssl`'s handshake from `selector`, which `ssl` keeps until the
+// handshake ends (a shared_ptr aliasing the snapshot that owns it keeps that snapshot alive as
+// long). A selector without a certificate for the name fails the handshake with an
+// unrecognized_name alert.
+void attachSelector(SSL* ssl, std::shared_ptr<const CertificateSelector> selector);
 
 }  // namespace portico::tls

@@ -66,13 +66,13 @@ struct ClientOptions {
   SSL_SESSION* session = nullptr;
 };
 
-Handshake handshake(SSL_CTX* accept, const CertificateSelector* selector,
+Handshake handshake(SSL_CTX* accept, std::shared_ptr<const CertificateSelector> selector,
                     const ClientOptions& options) {
   static SSL_CTX* client_context = SSL_CTX_new(TLS_client_method());
   Handshake result;
   result.client.reset(SSL_new(client_context));
   result.server.reset(SSL_new(accept));
-  attachSelector(result.server.get(), selector);
+  attachSelector(result.server.get(), std::move(selector));
   BIO* client_end = nullptr;
   BIO* server_end = nullptr;
   BIO_new_bio_pair(&client_end, 0, &server_end, 0);
@@ -130,9 +130,9 @@ class ServerContextTest : public ::testing::Test {
   void SetUp() override {
     accept_ = shared(makeAcceptContext());
     default_context_ = shared(makeServerContext({default_rsa_, default_ecdsa_}));
-    selector_.setDefault(default_context_);
-    selector_.add("example.com", shared(makeServerContext({example_})));
-    selector_.add("*.example.com", shared(makeServerContext({wildcard_})));
+    selector_->setDefault(default_context_);
+    selector_->add("example.com", shared(makeServerContext({example_})));
+    selector_->add("*.example.com", shared(makeServerContext({wildcard_})));
   }
 
   CertificatePair default_rsa_ = selfSigned(KeyType::kRsa);
@@ -141,26 +141,42 @@ class ServerContextTest : public ::testing::Test {
   CertificatePair wildcard_ = selfSigned(KeyType::kRsa);
   std::shared_ptr<SSL_CTX> accept_;
   std::shared_ptr<SSL_CTX> default_context_;
-  CertificateSelector selector_;
+  std::shared_ptr<CertificateSelector> selector_ = std::make_shared<CertificateSelector>();
 };
 
 TEST_F(ServerContextTest, TheClientsSniSelectsTheCertificate) {
-  Handshake exact = handshake(accept_.get(), &selector_, ClientOptions("example.com"));
+  Handshake exact = handshake(accept_.get(), selector_, ClientOptions("example.com"));
   ASSERT_TRUE(exact.ok);
   EXPECT_TRUE(sameCertificate(exact.presented(), example_));
-  Handshake wildcard = handshake(accept_.get(), &selector_, ClientOptions("api.example.com"));
+  Handshake wildcard = handshake(accept_.get(), selector_, ClientOptions("api.example.com"));
   ASSERT_TRUE(wildcard.ok);
   EXPECT_TRUE(sameCertificate(wildcard.presented(), wildcard_));
+}
+
+TEST_F(ServerContextTest, TheConnectionLetsGoOfTheSelectorWhenItsHandshakeEnds) {
+  Handshake done = handshake(accept_.get(), selector_, ClientOptions("example.com"));
+  ASSERT_TRUE(done.ok);
+  // Only the fixture holds it now, so a keep-alive TLS connection does not pin an old snapshot.
+  EXPECT_EQ(selector_.use_count(), 1);
+}
+
+TEST_F(ServerContextTest, AConnectionClosedMidHandshakeFreesItsSelector) {
+  {
+    std::unique_ptr<SSL, decltype(&SSL_free)> server(SSL_new(accept_.get()), SSL_free);
+    attachSelector(server.get(), selector_);
+    EXPECT_EQ(selector_.use_count(), 2);
+  }
+  EXPECT_EQ(selector_.use_count(), 1);
 }
 
 TEST_F(ServerContextTest, UnknownOrMissingSniGetsTheDefault) {
   ClientOptions rsa_only;
   rsa_only.sigalgs = "RSA-PSS+SHA256:RSA+SHA256";
-  Handshake no_sni = handshake(accept_.get(), &selector_, rsa_only);
+  Handshake no_sni = handshake(accept_.get(), selector_, rsa_only);
   ASSERT_TRUE(no_sni.ok);
   EXPECT_TRUE(sameCertificate(no_sni.presented(), default_rsa_));
   rsa_only.server_name = "unknown.test";
-  Handshake unknown = handshake(accept_.get(), &selector_, rsa_only);
+  Handshake unknown = handshake(accept_.get(), selector_, rsa_only);
   ASSERT_TRUE(unknown.ok);
   EXPECT_TRUE(sameCertificate(unknown.presented(), default_rsa_));
 }
@@ -168,34 +184,34 @@ TEST_F(ServerContextTest, UnknownOrMissingSniGetsTheDefault) {
 TEST_F(ServerContextTest, ADualCertificatePresentsTheKeyTypeTheClientSupports) {
   ClientOptions ecdsa;
   ecdsa.sigalgs = "ECDSA+SHA256";
-  Handshake with_ecdsa = handshake(accept_.get(), &selector_, ecdsa);
+  Handshake with_ecdsa = handshake(accept_.get(), selector_, ecdsa);
   ASSERT_TRUE(with_ecdsa.ok);
   EXPECT_TRUE(sameCertificate(with_ecdsa.presented(), default_ecdsa_));
   ClientOptions rsa;
   rsa.sigalgs = "RSA-PSS+SHA256";
-  Handshake with_rsa = handshake(accept_.get(), &selector_, rsa);
+  Handshake with_rsa = handshake(accept_.get(), selector_, rsa);
   ASSERT_TRUE(with_rsa.ok);
   EXPECT_TRUE(sameCertificate(with_rsa.presented(), default_rsa_));
 }
 
 TEST_F(ServerContextTest, WithoutADefaultAnUnknownNameIsRefused) {
-  CertificateSelector only_example;
-  only_example.add("example.com", shared(makeServerContext({example_})));
-  EXPECT_FALSE(handshake(accept_.get(), &only_example, ClientOptions("unknown.test")).ok);
-  EXPECT_TRUE(handshake(accept_.get(), &only_example, ClientOptions("example.com")).ok);
+  auto only_example = std::make_shared<CertificateSelector>();
+  only_example->add("example.com", shared(makeServerContext({example_})));
+  EXPECT_FALSE(handshake(accept_.get(), only_example, ClientOptions("unknown.test")).ok);
+  EXPECT_TRUE(handshake(accept_.get(), only_example, ClientOptions("example.com")).ok);
 }
 
 TEST_F(ServerContextTest, OnlyTls12AndTls13AreSpoken) {
   ClientOptions tls11;
   tls11.min_version = TLS1_1_VERSION;
   tls11.max_version = TLS1_1_VERSION;
-  EXPECT_FALSE(handshake(accept_.get(), &selector_, tls11).ok);
+  EXPECT_FALSE(handshake(accept_.get(), selector_, tls11).ok);
   ClientOptions tls12;
   tls12.max_version = TLS1_2_VERSION;
-  Handshake twelve = handshake(accept_.get(), &selector_, tls12);
+  Handshake twelve = handshake(accept_.get(), selector_, tls12);
   ASSERT_TRUE(twelve.ok);
   EXPECT_EQ(SSL_version(twelve.client.get()), TLS1_2_VERSION);
-  Handshake thirteen = handshake(accept_.get(), &selector_, ClientOptions());
+  Handshake thirteen = handshake(accept_.get(), selector_, ClientOptions());
   ASSERT_TRUE(thirteen.ok);
   EXPECT_EQ(SSL_version(thirteen.client.get()), TLS1_3_VERSION);
 }
@@ -203,10 +219,10 @@ TEST_F(ServerContextTest, OnlyTls12AndTls13AreSpoken) {
 TEST_F(ServerContextTest, AlpnChoosesHttp11AndIgnoresH2) {
   ClientOptions both;
   both.alpn = std::string("\x02h2\x08http/1.1", 12);
-  EXPECT_EQ(handshake(accept_.get(), &selector_, both).alpn(), "http/1.1");
+  EXPECT_EQ(handshake(accept_.get(), selector_, both).alpn(), "http/1.1");
   ClientOptions h2_only;
   h2_only.alpn = std::string("\x02h2", 3);
-  Handshake h2 = handshake(accept_.get(), &selector_, h2_only);
+  Handshake h2 = handshake(accept_.get(), selector_, h2_only);
   ASSERT_TRUE(h2.ok);
   EXPECT_EQ(h2.alpn(), "");
 }
@@ -216,17 +232,17 @@ TEST_F(ServerContextTest, SessionsResumeAcrossSelectorsSoAcrossReloads) {
     ClientOptions first;
     first.server_name = "example.com";
     first.max_version = version;
-    Handshake initial = handshake(accept_.get(), &selector_, first);
+    Handshake initial = handshake(accept_.get(), selector_, first);
     ASSERT_TRUE(initial.ok);
     EXPECT_FALSE(SSL_session_reused(initial.client.get()));
     SSL_SESSION* session = SSL_get1_session(initial.client.get());
     ASSERT_NE(session, nullptr);
 
-    CertificateSelector reloaded;
-    reloaded.add("example.com", shared(makeServerContext({example_})));
+    auto reloaded = std::make_shared<CertificateSelector>();
+    reloaded->add("example.com", shared(makeServerContext({example_})));
     ClientOptions again = first;
     again.session = session;
-    Handshake resumed = handshake(accept_.get(), &reloaded, again);
+    Handshake resumed = handshake(accept_.get(), reloaded, again);
     SSL_SESSION_free(session);
     ASSERT_TRUE(resumed.ok);
     EXPECT_TRUE(SSL_session_reused(resumed.client.get())) << "version " << version;
