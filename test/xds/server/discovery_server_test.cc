@@ -253,7 +253,11 @@ TEST_F(DiscoveryServerTest, AnUnknownTypeIsLeftUnanswered) {
 TEST_F(DiscoveryServerTest, NothingIsSentBeforeTheFirstPublish) {
   auto client = connect();
   ASSERT_TRUE(client->send(subscription("dp-1", kServiceType)));
-  ASSERT_TRUE(eventually([&] { return server_->nodes().find("dp-1").has_value(); }));
+  // The node is listed when its stream opens, its subscription once the request is read.
+  ASSERT_TRUE(eventually([&] {
+    const auto node = server_->nodes().find("dp-1");
+    return node.has_value() && node->types.count(kServiceType) == 1;
+  }));
   EXPECT_EQ(server_->nodes().find("dp-1")->types.at(kServiceType).sent_version, "");
   server_->publish(sampleConfig("a.example"), "v1");
   std::optional<DiscoveryResponse> response = client->read();
