@@ -68,8 +68,8 @@ Parser::Parser(Type type, Callbacks* callbacks, Limits limits)
 
 int Parser::onMessageBegin(llhttp_t* parser) {
   Parser* p = self(parser);
-  p->head_ = std::make_unique<MessageHead>();
-  p->head_->headers.mutableEntries().reserve(kReservedHeaderLines);
+  p->head_ = MessageHead();
+  p->head_.headers.mutableEntries().reserve(kReservedHeaderLines);
   p->in_message_ = true;
   p->last_was_value_ = false;
   p->header_bytes_ = 0;
@@ -87,8 +87,8 @@ bool Parser::countHeaderBytes(size_t length) {
 
 int Parser::onUrl(llhttp_t* parser, const char* at, size_t length) {
   Parser* p = self(parser);
-  p->head_->target.append(at, length);
-  if (p->head_->target.size() > p->limits_.max_request_line) {
+  p->head_.target.append(at, length);
+  if (p->head_.target.size() > p->limits_.max_request_line) {
     p->limit_status_ = 414;
     return HPE_USER;
   }
@@ -97,13 +97,13 @@ int Parser::onUrl(llhttp_t* parser, const char* at, size_t length) {
 
 int Parser::onStatus(llhttp_t* parser, const char* at, size_t length) {
   Parser* p = self(parser);
-  p->head_->reason.append(at, length);
+  p->head_.reason.append(at, length);
   return p->countHeaderBytes(length) ? HPE_OK : HPE_USER;
 }
 
 int Parser::onHeaderField(llhttp_t* parser, const char* at, size_t length) {
   Parser* p = self(parser);
-  auto& entries = p->head_->headers.mutableEntries();
+  auto& entries = p->head_.headers.mutableEntries();
   if (p->last_was_value_ || entries.empty()) {
     entries.emplace_back();
     p->last_was_value_ = false;
@@ -114,14 +114,14 @@ int Parser::onHeaderField(llhttp_t* parser, const char* at, size_t length) {
 
 int Parser::onHeaderValue(llhttp_t* parser, const char* at, size_t length) {
   Parser* p = self(parser);
-  p->head_->headers.mutableEntries().back().second.append(at, length);
+  p->head_.headers.mutableEntries().back().second.append(at, length);
   p->last_was_value_ = true;
   return p->countHeaderBytes(length) ? HPE_OK : HPE_USER;
 }
 
 int Parser::onHeadersComplete(llhttp_t* parser) {
   Parser* p = self(parser);
-  MessageHead& head = *p->head_;
+  MessageHead& head = p->head_;
   if (parser->type == HTTP_REQUEST && ambiguousRequestHead(*parser, head)) {
     return -1;  // HPE_CB_HEADERS_COMPLETE: 400 and close
   }
@@ -153,7 +153,7 @@ int Parser::onBody(llhttp_t* parser, const char* at, size_t length) {
 int Parser::onMessageCompleteCb(llhttp_t* parser) {
   Parser* p = self(parser);
   p->in_message_ = false;
-  p->head_.reset();
+  p->head_ = MessageHead();  // what the owner left of the head is not kept while idle
   p->callbacks_->onMessageComplete();
   return HPE_PAUSED;
 }

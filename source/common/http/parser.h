@@ -77,8 +77,9 @@ class Parser {
   llhttp_t parser_;
   Callbacks* callbacks_;
   Limits limits_;
-  // Allocated per message: an idle keep-alive connection carries no head.
-  std::unique_ptr<MessageHead> head_;
+  // Emptied when a message ends. Proxied connections make a parser per request, so keeping the
+  // head in place costs no idle memory and saves an allocation per message.
+  MessageHead head_;
   bool last_was_value_ = false;
   bool in_message_ = false;
   bool expect_no_body_ = false;
