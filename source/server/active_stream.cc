@@ -18,18 +18,17 @@ namespace {
 
 // With `keep_upgrade` (a 101 that switches the connection) the Upgrade line stays.
 void removeHopByHop(http::HeaderMap& headers, bool keep_upgrade) {
-  const std::string* listed = headers.get("connection");
+  const std::string* line = headers.get("connection");
   // A copy: the Connection line is removed along with the rest.
-  const std::string connection = listed != nullptr ? *listed : std::string();
+  const std::string connection = line != nullptr ? *line : std::string();
+  const http::ConnectionListedNames listed(connection);
   auto& entries = headers.mutableEntries();
   entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [&connection, keep_upgrade](const auto& e) {
+                               [&listed, keep_upgrade](const auto& e) {
                                  if (keep_upgrade && http::equalsIgnoreCase(e.first, "upgrade")) {
                                    return false;
                                  }
-                                 return http::isHopByHopHeader(e.first) ||
-                                        (!connection.empty() &&
-                                         http::connectionListsHeader(connection, e.first));
+                                 return http::isHopByHopHeader(e.first) || listed.contains(e.first);
                                }),
                 entries.end());
 }
@@ -41,8 +40,8 @@ constexpr size_t kCorkedReserve = 512;
 
 }  // namespace
 
-ActiveStream::ActiveStream(HttpConnection& connection, http::MessageHead request,
-                           http::StreamContext context)
+ActiveStream::ActiveStream(HttpConnection& connection, http::MessageHead&& request,
+                           http::StreamContext&& context)
     : connection_(connection), request_(std::move(request)), context_(std::move(context)) {
   head_request_ = request_.method == "HEAD";
   request_head_bytes_ = stats::requestHeadBytes(request_);

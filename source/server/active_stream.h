@@ -27,7 +27,8 @@ class HttpConnection;
 // request, and frames the response the terminal filter (or a local reply) produces.
 class ActiveStream : public http::StreamCallbacks {
  public:
-  ActiveStream(HttpConnection& connection, http::MessageHead request, http::StreamContext context);
+  ActiveStream(HttpConnection& connection, http::MessageHead&& request,
+               http::StreamContext&& context);
   ~ActiveStream() override;
 
   // Driven by the connection's parser.

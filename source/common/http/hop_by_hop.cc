@@ -6,35 +6,37 @@
 namespace portico::http {
 
 bool isHopByHopHeader(std::string_view name) {
-  static constexpr std::string_view kHopByHop[] = {"connection", "keep-alive", "proxy-connection",
-                                                   "te",         "trailer",    "transfer-encoding",
-                                                   "upgrade"};
-  for (std::string_view hop : kHopByHop) {
-    if (equalsIgnoreCase(name, hop)) {
-      return true;
-    }
+  // Every header line of every message passes here: the length picks the one candidate to
+  // compare, where a scan would compare each name.
+  switch (name.size()) {
+    case 2:
+      return equalsIgnoreCase(name, "te");
+    case 7:
+      return equalsIgnoreCase(name, "trailer") || equalsIgnoreCase(name, "upgrade");
+    case 10:
+      return equalsIgnoreCase(name, "connection") || equalsIgnoreCase(name, "keep-alive");
+    case 16:
+      return equalsIgnoreCase(name, "proxy-connection");
+    case 17:
+      return equalsIgnoreCase(name, "transfer-encoding");
+    default:
+      return false;
   }
-  return false;
 }
 
-std::vector<std::string> connectionListedHeaders(const HeaderMap& headers) {
-  std::vector<std::string> listed;
-  if (const std::string* connection = headers.get("connection")) {
-    for (absl::string_view token : absl::StrSplit(*connection, ',')) {
-      token = absl::StripAsciiWhitespace(token);
-      if (!token.empty()) {
-        listed.emplace_back(token);
-      }
-    }
-  }
-  return listed;
-}
-
-bool connectionListsHeader(std::string_view connection, std::string_view name) {
+ConnectionListedNames::ConnectionListedNames(std::string_view connection) {
   for (absl::string_view token :
        absl::StrSplit(absl::string_view(connection.data(), connection.size()), ',')) {
     token = absl::StripAsciiWhitespace(token);
-    if (!token.empty() && equalsIgnoreCase(std::string_view(token.data(), token.size()), name)) {
+    if (!token.empty()) {
+      names_.emplace_back(token.data(), token.size());
+    }
+  }
+}
+
+bool ConnectionListedNames::contains(std::string_view name) const {
+  for (std::string_view listed : names_) {
+    if (equalsIgnoreCase(listed, name)) {
       return true;
     }
   }

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "source/common/http/header_map.h"
 #include "source/common/http/message_head.h"
 
@@ -13,12 +14,18 @@ namespace portico::http {
 // Proxy-Connection that old clients send).
 bool isHopByHopHeader(std::string_view name);
 
-// The header names a message's Connection header lists: hop-by-hop for this message too.
-std::vector<std::string> connectionListedHeaders(const HeaderMap& headers);
+// The header names a Connection header's value lists: hop-by-hop for its message too. Split
+// once, so that each of the message's header lines is checked without re-parsing the value; the
+// names are views into `connection`, which must outlive this.
+class ConnectionListedNames {
+ public:
+  explicit ConnectionListedNames(std::string_view connection);
+  // Case-insensitive.
+  bool contains(std::string_view name) const;
 
-// Whether `connection`, a Connection header's value, lists `name` (case-insensitive): the same
-// test as looking `name` up in connectionListedHeaders, without building the list.
-bool connectionListsHeader(std::string_view connection, std::string_view name);
+ private:
+  absl::InlinedVector<std::string_view, 4> names_;
+};
 
 // Whether `request` opens a WebSocket that is tunnelled to the upstream once it answers 101: an
 // HTTP/1.1 GET without a body whose Connection lists "upgrade" (the parser's `upgrade`) and whose

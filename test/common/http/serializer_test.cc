@@ -59,12 +59,24 @@ TEST(SerializerTest, NoOverridesSerializesTheHeadAsIs) {
   EXPECT_EQ(plain, overridden);
 }
 
-TEST(HopByHopTest, ConnectionListsHeaderMatchesTrimmedTokensIgnoringCase) {
-  EXPECT_TRUE(connectionListsHeader("keep-alive, X-Drop", "x-drop"));
-  EXPECT_TRUE(connectionListsHeader(" close ,upgrade", "Upgrade"));
-  EXPECT_FALSE(connectionListsHeader("keep-alive, X-Drop", "X-Dro"));
-  EXPECT_FALSE(connectionListsHeader(",,", "x"));
-  EXPECT_FALSE(connectionListsHeader("", "x"));
+TEST(HopByHopTest, TheSevenHopByHopNamesInAnyCaseAndNoOthers) {
+  for (std::string_view name : {"Connection", "keep-alive", "Proxy-Connection", "TE", "Trailer",
+                                "transfer-encoding", "UPGRADE"}) {
+    EXPECT_TRUE(isHopByHopHeader(name)) << name;
+  }
+  for (std::string_view name : {"", "t", "tf", "Trailers", "Content-Length", "connection2",
+                                "Accept-Encoding", "proxy-authorization", "Keep-Alive-X"}) {
+    EXPECT_FALSE(isHopByHopHeader(name)) << name;
+  }
+}
+
+TEST(HopByHopTest, ConnectionListedNamesAreTrimmedTokensMatchedIgnoringCase) {
+  EXPECT_TRUE(ConnectionListedNames("keep-alive, X-Drop").contains("x-drop"));
+  EXPECT_TRUE(ConnectionListedNames(" close ,upgrade").contains("Upgrade"));
+  EXPECT_TRUE(ConnectionListedNames("a, b, c, d, e, f").contains("F"));
+  EXPECT_FALSE(ConnectionListedNames("keep-alive, X-Drop").contains("X-Dro"));
+  EXPECT_FALSE(ConnectionListedNames(",,").contains("x"));
+  EXPECT_FALSE(ConnectionListedNames("").contains("x"));
 }
 
 }  // namespace

@@ -70,6 +70,8 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
 
   const http::HeaderMap& in = request.headers;
   const std::string* connection = in.get("connection");
+  const http::ConnectionListedNames listed(connection != nullptr ? *connection
+                                                                 : std::string_view());
   const std::string* client_te = in.get("te");
   const std::string* client_host = in.get("host");
   const bool request_id = context.settings->request_id_upstream;
@@ -77,8 +79,7 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
   // HeaderMap::set would leave it); later ones are dropped.
   bool request_id_written = false;
   for (const auto& [name, value] : in.entries()) {
-    if (isDroppedRequestHeader(name) ||
-        (connection != nullptr && http::connectionListsHeader(*connection, name))) {
+    if (isDroppedRequestHeader(name) || listed.contains(name)) {
       continue;
     }
     if (isRebuiltHeader(name)) {
