@@ -46,7 +46,6 @@ class WorkerStats {
   void collectInto(Aggregate& aggregate) const;
 
  private:
-  struct RequestSeries;
   struct RouteSeries;
   struct FamilySeries;
 
@@ -54,7 +53,6 @@ class WorkerStats {
 
   std::string key_;  // scratch for building lookup keys without allocating
   mutable std::mutex insert_mutex_;
-  absl::flat_hash_map<std::string, std::unique_ptr<RequestSeries>> requests_;
   absl::flat_hash_map<std::string, std::unique_ptr<RouteSeries>> routes_;
   absl::flat_hash_map<std::string, std::unique_ptr<FamilySeries>> families_;
   std::atomic<bool> running_{false};
