@@ -3,6 +3,7 @@
 #include <uv.h>
 
 #include "portico/config/v1/bootstrap.pb.h"
+#include "source/common/network/timeout_list.h"
 #include "source/upstream/connection_pool.h"
 #include "source/upstream/dns_settings.h"
 #include "source/upstream/load_balancer.h"
@@ -16,10 +17,13 @@ struct Upstreams {
   Upstreams(uv_loop_t* event_loop, size_t max_idle_per_key, uint32_t idle_timeout_ms,
             const config::v1::DnsSettings& dns = config::v1::DnsSettings::default_instance())
       : loop(event_loop),
+        timeouts(event_loop),
         pool(event_loop, max_idle_per_key, idle_timeout_ms),
         resolver(event_loop, DnsSettings::fromProto(dns)) {}
 
   uv_loop_t* loop;
+  // The proxied requests' connect, write and read timeouts.
+  network::TimeoutLists timeouts;
   ConnectionPool pool;
   Resolver resolver;
   LoadBalancer balancer;

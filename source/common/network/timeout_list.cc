@@ -70,4 +70,12 @@ void TimeoutList::armForHead() {
   timer_.arm(head_->deadline_ms_ > now ? head_->deadline_ms_ - now : 0);
 }
 
+void TimeoutLists::schedule(TimeoutEntry& entry, uint64_t duration_ms) {
+  std::unique_ptr<TimeoutList>& list = lists_[duration_ms];
+  if (list == nullptr) {
+    list = std::make_unique<TimeoutList>(loop_, duration_ms);
+  }
+  list->schedule(entry);
+}
+
 }  // namespace portico::network

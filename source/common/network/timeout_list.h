@@ -3,7 +3,9 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <memory>
 
+#include "absl/container/flat_hash_map.h"
 #include "source/common/network/timer.h"
 
 namespace portico::network {
@@ -52,6 +54,21 @@ class TimeoutList {
   TimeoutEntry* head_ = nullptr;
   TimeoutEntry* tail_ = nullptr;
   Timer timer_;
+};
+
+// Timeout lists for durations chosen at run time, such as each service's connect, write and
+// read timeouts: one list per distinct duration, made on first use and kept, as configurations
+// name few distinct values. Arming an entry is then a list append, where a uv timer per entry
+// would be a heap insertion and an allocation.
+class TimeoutLists {
+ public:
+  explicit TimeoutLists(uv_loop_t* loop) : loop_(loop) {}
+
+  void schedule(TimeoutEntry& entry, uint64_t duration_ms);
+
+ private:
+  uv_loop_t* loop_;
+  absl::flat_hash_map<uint64_t, std::unique_ptr<TimeoutList>> lists_;
 };
 
 }  // namespace portico::network

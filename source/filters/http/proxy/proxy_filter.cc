@@ -39,8 +39,7 @@ void appendAddressKey(const sockaddr_storage& address, std::string& key) {
 
 }  // namespace
 
-ProxyFilter::ProxyFilter(upstream::Upstreams& upstreams)
-    : upstreams_(upstreams), timer_(upstreams.loop, [this] { onTimeout(); }) {}
+ProxyFilter::ProxyFilter(upstream::Upstreams& upstreams) : upstreams_(upstreams) {}
 
 ProxyFilter::~ProxyFilter() { finishAttempt(); }
 
@@ -89,7 +88,7 @@ bool ProxyFilter::pickTarget() {
   std::optional<size_t> picked = upstreams_.balancer.pick(balanced, hash_key_, tried_targets_);
   if (!picked) {
     phase_ = Phase::kDone;
-    timer_.disarm();
+    cancelTimeout();
     callbacks_->sendLocalReply(503, kNoPeer, {});
     return false;
   }
@@ -135,7 +134,7 @@ void ProxyFilter::startAttempt() {
     return;
   }
   phase_ = Phase::kResolving;
-  timer_.arm(service.service->connect_timeout());
+  upstreams_.timeouts.schedule(*this, service.service->connect_timeout());
   // A fresh token per lookup: the answer to an earlier attempt's (a timed-out target's, on a
   // balanced retry) finds its token gone instead of taking this attempt's place.
   alive_ = std::make_shared<ProxyFilter*>(this);
@@ -176,7 +175,7 @@ void ProxyFilter::reuseOrConnect(const sockaddr_storage& address, bool resolved)
 void ProxyFilter::connectTo(const sockaddr* address) {
   const server::ServiceRuntime& service = *callbacks_->context().service;
   phase_ = Phase::kConnecting;
-  timer_.arm(service.service->connect_timeout());
+  upstreams_.timeouts.schedule(*this, service.service->connect_timeout());
   connection_ = network::Connection::connect(upstreams_.loop, address, service.tls_context.get(),
                                              *host_, this);
 }
@@ -199,7 +198,7 @@ void ProxyFilter::sendRequest() {
   if (request_end_seen_) {
     requestFullySent();
   } else {
-    timer_.arm(callbacks_->context().service->service->write_timeout());
+    upstreams_.timeouts.schedule(*this, callbacks_->context().service->service->write_timeout());
     callbacks_->requestBodyReadEnable(!connection_->aboveHighWatermark());
   }
 }
@@ -237,7 +236,7 @@ http::FilterStatus ProxyFilter::onRequestBody(std::string& chunk, bool end_strea
   if (end_stream) {
     requestFullySent();
   } else {
-    timer_.arm(callbacks_->context().service->service->write_timeout());
+    upstreams_.timeouts.schedule(*this, callbacks_->context().service->service->write_timeout());
     if (connection_->aboveHighWatermark()) {
       callbacks_->requestBodyReadEnable(false);
     }
@@ -248,7 +247,7 @@ http::FilterStatus ProxyFilter::onRequestBody(std::string& chunk, bool end_strea
 void ProxyFilter::requestFullySent() {
   request_sent_ = true;
   if (phase_ == Phase::kWaitingResponse || phase_ == Phase::kStreamingResponse) {
-    timer_.arm(callbacks_->context().service->service->read_timeout());
+    upstreams_.timeouts.schedule(*this, callbacks_->context().service->service->read_timeout());
   }
 }
 
@@ -256,7 +255,7 @@ void ProxyFilter::onWriteDrained() { callbacks_->requestBodyReadEnable(true); }
 
 void ProxyFilter::onData(const char* data, size_t length) {
   if (request_sent_) {
-    timer_.arm(callbacks_->context().service->service->read_timeout());
+    upstreams_.timeouts.schedule(*this, callbacks_->context().service->service->read_timeout());
   }
   // Whatever this read produces (head, body, end) leaves in one downstream write.
   http::StreamCallbacks* stream = callbacks_;
@@ -326,7 +325,7 @@ void ProxyFilter::switchProtocols(const char* rest, size_t length) {
     return;
   }
   phase_ = Phase::kDone;
-  timer_.disarm();
+  cancelTimeout();
   parser_.reset();
   switched_ = true;
   switch_->early_bytes.assign(rest, length);
@@ -362,7 +361,7 @@ void ProxyFilter::onMessageComplete() {
     return;  // an interim response; see onData
   }
   phase_ = Phase::kDone;
-  timer_.disarm();
+  cancelTimeout();
   finishAttempt();
   releaseConnection(response_keep_alive_ && request_sent_);
   callbacks_->encodeData(nullptr, 0, true);
@@ -441,7 +440,7 @@ void ProxyFilter::onTimeout() {
 
 void ProxyFilter::fail(Failure failure, const std::string& detail) {
   const bool before_request_sent = phase_ == Phase::kResolving || phase_ == Phase::kConnecting;
-  timer_.disarm();
+  cancelTimeout();
   connection_.reset();
   parser_.reset();
   // Kong resolves before it balances: a name that cannot be resolved is no target's failure, and
@@ -497,7 +496,7 @@ void ProxyFilter::onDownstreamWatermark(bool above_high) {
 
 void ProxyFilter::onDownstreamReset() {
   phase_ = Phase::kDone;
-  timer_.disarm();
+  cancelTimeout();
   connection_.reset();
   finishAttempt();
 }

@@ -7,7 +7,7 @@
 
 #include "source/common/http/parser.h"
 #include "source/common/network/connection.h"
-#include "source/common/network/timer.h"
+#include "source/common/network/timeout_list.h"
 #include "source/filters/http/proxy/tunnel.h"
 #include "source/http/filter.h"
 #include "source/upstream/upstreams.h"
@@ -27,7 +27,8 @@ namespace portico::filters {
 // downstream connection then takes that connection with takeSwitched() and tunnels.
 class ProxyFilter : public http::HttpFilter,
                     public network::ConnectionCallbacks,
-                    public http::Parser::Callbacks {
+                    public http::Parser::Callbacks,
+                    public network::TimeoutEntry {
  public:
   explicit ProxyFilter(upstream::Upstreams& upstreams);
   ~ProxyFilter() override;
@@ -73,7 +74,7 @@ class ProxyFilter : public http::HttpFilter,
   void switchProtocols(const char* rest, size_t length);
   void writeBody(const std::string& chunk, bool end_stream);
   void requestFullySent();
-  void onTimeout();
+  void onTimeout() override;
   void fail(Failure failure, const std::string& detail);
   void releaseConnection(bool reusable);
   bool canRetryOnFreshConnection() const;
@@ -97,7 +98,6 @@ class ProxyFilter : public http::HttpFilter,
   bool force_fresh_connection_ = false;
   bool connected_ = false;
   std::optional<http::Parser> parser_;
-  network::Timer timer_;
   // kSwitching: a 101 head was parsed; the parser is left before anything else happens.
   enum class Phase {
     kIdle,
