@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/inlined_vector.h"
 #include "source/common/http/message_head.h"
 
 namespace portico::http {
@@ -36,6 +37,26 @@ class HeaderOverrides {
   size_t size_ = 0;
 };
 
+// A head's header lines, gathered before they are written so that the output grows once for the
+// whole head rather than once per line. It holds views: what they show must outlive appendTo.
+class HeaderLines {
+ public:
+  void add(std::string_view name, std::string_view value) {
+    lines_.push_back({name, value});
+    bytes_ += name.size() + value.size() + 4;
+  }
+  // Appends "name: value\r\n" for each line, then the "\r\n" that ends the head.
+  void appendTo(std::string& out) const;
+
+ private:
+  struct Line {
+    std::string_view name;
+    std::string_view value;
+  };
+  absl::InlinedVector<Line, 24> lines_;
+  size_t bytes_ = 0;
+};
+
 // Appends "METHOD target HTTP/1.1\r\n" + headers + "\r\n" to `out`.
 void serializeRequestHead(const MessageHead& head, std::string& out);
 // Appends "HTTP/1.1 status reason\r\n" + headers + "\r\n" to `out`.
@@ -43,8 +64,6 @@ void serializeResponseHead(const MessageHead& head, std::string& out);
 // The same, with `overrides` applied to the head's headers.
 void serializeResponseHead(const MessageHead& head, const HeaderOverrides& overrides,
                            std::string& out);
-// Appends "name: value\r\n".
-void appendHeaderLine(std::string_view name, std::string_view value, std::string& out);
 // Appends one chunk of a chunked body (nothing for empty data).
 void appendChunk(std::string_view data, std::string& out);
 // The zero-length chunk that ends a chunked body.

@@ -42,16 +42,16 @@ bool isRebuiltHeader(std::string_view name) {
 constexpr std::string_view kRequestIdHeader = "X-Portico-Request-Id";
 
 // A trusted proxy's own X-Forwarded-<name> when it sent one, else `ours` (nothing when empty).
-void appendForwarded(const http::HeaderMap& in, bool trusted, std::string_view name,
-                     std::string_view ours, std::string& out) {
+void addForwarded(const http::HeaderMap& in, bool trusted, std::string_view name,
+                  std::string_view ours, http::HeaderLines& lines) {
   if (trusted) {
     if (const std::string* theirs = in.get(name)) {
-      http::appendHeaderLine(name, *theirs, out);
+      lines.add(name, *theirs);
       return;
     }
   }
   if (!ours.empty()) {
-    http::appendHeaderLine(name, ours, out);
+    lines.add(name, ours);
   }
 }
 
@@ -75,6 +75,19 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
   const std::string* client_te = in.get("te");
   const std::string* client_host = in.get("host");
   const bool request_id = context.settings->request_id_upstream;
+  // The values built here outlive `lines`, which holds views of them.
+  const std::string forwarded_host =
+      client_host != nullptr ? hostWithoutPort(*client_host) : std::string();
+  const std::string listener_port = std::to_string(context.listener_port);
+  std::string forwarded_for = in.getJoined("x-forwarded-for");
+  forwarded_for.append(forwarded_for.empty() ? "" : ", ").append(context.client_address);
+  std::string via = in.getJoined("via");
+  if (context.settings->server_tokens) {
+    absl::StrAppend(&via, via.empty() ? "" : ", ", request.version_major, ".",
+                    request.version_minor, " ", context.settings->via_token);
+  }
+
+  http::HeaderLines lines;
   // The client's own request id line, if any, keeps its place with Portico's value (as a
   // HeaderMap::set would leave it); later ones are dropped.
   bool request_id_written = false;
@@ -87,62 +100,44 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
     }
     if (request_id && http::equalsIgnoreCase(name, kRequestIdHeader)) {
       if (!request_id_written) {
-        http::appendHeaderLine(name, context.request_id, out);
+        lines.add(name, context.request_id);
         request_id_written = true;
       }
       continue;
     }
-    http::appendHeaderLine(name, value, out);
+    lines.add(name, value);
   }
 
   const bool preserve_host = context.match->route->preserve_host();
-  if (preserve_host && client_host != nullptr) {
-    http::appendHeaderLine("Host", *client_host, out);
-  } else {
-    http::appendHeaderLine("Host", context.service->host_header, out);
-  }
+  lines.add("Host", preserve_host && client_host != nullptr ? std::string_view(*client_host)
+                                                            : context.service->host_header);
   if (client_te != nullptr && absl::StrContains(absl::AsciiStrToLower(*client_te), "trailers")) {
-    http::appendHeaderLine("TE", "trailers", out);
+    lines.add("TE", "trailers");
   }
-  http::appendHeaderLine("X-Real-IP", context.client_address, out);
-  out += "X-Forwarded-For: ";
-  const std::string forwarded_for = in.getJoined("x-forwarded-for");
-  if (!forwarded_for.empty()) {
-    out += forwarded_for;
-    out += ", ";
-  }
-  out += context.client_address;
-  out += "\r\n";
+  lines.add("X-Real-IP", context.client_address);
+  lines.add("X-Forwarded-For", forwarded_for);
   const bool trusted = context.trusted_client;
-  appendForwarded(in, trusted, "X-Forwarded-Proto", context.scheme, out);
-  appendForwarded(in, trusted, "X-Forwarded-Host",
-                  client_host != nullptr ? hostWithoutPort(*client_host) : std::string(), out);
-  appendForwarded(in, trusted, "X-Forwarded-Port", std::to_string(context.listener_port), out);
-  appendForwarded(in, trusted, "X-Forwarded-Path", context.raw_path, out);
-  appendForwarded(in, trusted, "X-Forwarded-Prefix", context.match->forwarded_prefix, out);
-  const std::string client_via = in.getJoined("via");
-  if (context.settings->server_tokens) {
-    out += "Via: ";
-    if (!client_via.empty()) {
-      out += client_via;
-      out += ", ";
-    }
-    absl::StrAppend(&out, request.version_major, ".", request.version_minor, " ",
-                    context.settings->via_token, "\r\n");
-  } else if (!client_via.empty()) {
-    http::appendHeaderLine("Via", client_via, out);
+  addForwarded(in, trusted, "X-Forwarded-Proto", context.scheme, lines);
+  addForwarded(in, trusted, "X-Forwarded-Host", forwarded_host, lines);
+  addForwarded(in, trusted, "X-Forwarded-Port", listener_port, lines);
+  addForwarded(in, trusted, "X-Forwarded-Path", context.raw_path, lines);
+  addForwarded(in, trusted, "X-Forwarded-Prefix", context.match->forwarded_prefix, lines);
+  if (!via.empty()) {
+    lines.add("Via", via);
   }
   if (request_id && !request_id_written) {
-    http::appendHeaderLine(kRequestIdHeader, context.request_id, out);
+    lines.add(kRequestIdHeader, context.request_id);
   }
   if (request.chunked) {
-    http::appendHeaderLine("Transfer-Encoding", "chunked", out);
+    lines.add("Transfer-Encoding", "chunked");
   }
   if (websocket) {
-    out += "Upgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n\r\n";
+    lines.add("Upgrade", "websocket");
+    lines.add("Connection", "keep-alive, Upgrade");
   } else {
-    out += "Connection: keep-alive\r\n\r\n";
+    lines.add("Connection", "keep-alive");
   }
+  lines.appendTo(out);
 }
 
 }  // namespace portico::filters
