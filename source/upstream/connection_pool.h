@@ -32,8 +32,8 @@ class ConnectionPool {
 
  private:
   class IdleConnection;
-  // Oldest first. A deque reuses its blocks, so a release costs no list-node allocation.
-  using IdleList = std::deque<std::unique_ptr<IdleConnection>>;
+  // Oldest first. A deque reuses its blocks, so a release costs no allocation.
+  using IdleList = std::deque<IdleConnection>;
 
   void remove(IdleConnection* idle);
   void sweep();
