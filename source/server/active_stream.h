@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "source/common/http/error_body.h"
 #include "source/common/http/message_head.h"
 #include "source/common/http/serializer.h"
@@ -95,7 +96,8 @@ class ActiveStream : public http::StreamCallbacks {
   HttpConnection& connection_;
   http::MessageHead request_;
   http::StreamContext context_;
-  std::vector<http::HttpFilterPtr> filters_;
+  // Room for a few plugins and the proxy without a separate allocation per request.
+  absl::InlinedVector<http::HttpFilterPtr, 4> filters_;
   filters::ProxyFilter* proxy_ = nullptr;  // the terminal filter, once the request is proxied
   size_t next_filter_ = 0;                 // the filter whose request-headers phase runs next
   bool headers_done_ = false;              // every filter passed the request-headers phase
