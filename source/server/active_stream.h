@@ -10,6 +10,7 @@
 #include "source/common/http/error_body.h"
 #include "source/common/http/message_head.h"
 #include "source/common/http/serializer.h"
+#include "source/common/memory/recycled.h"
 #include "source/common/network/connection.h"
 #include "source/filters/http/proxy/tunnel.h"
 #include "source/http/filter.h"
@@ -26,7 +27,7 @@ class HttpConnection;
 
 // One request/response exchange on a downstream connection: runs the filter chain over the
 // request, and frames the response the terminal filter (or a local reply) produces.
-class ActiveStream : public http::StreamCallbacks {
+class ActiveStream : public http::StreamCallbacks, public memory::Recycled<ActiveStream> {
  public:
   ActiveStream(HttpConnection& connection, http::MessageHead&& request,
                http::StreamContext&& context);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "source/common/http/message_head.h"
+#include "source/common/memory/recycled.h"
 
 namespace portico::http {
 
@@ -15,7 +16,7 @@ namespace portico::http {
 // with Transfer-Encoding, differing duplicate Content-Lengths or bad chunk sizes is an error).
 // It stops after every complete message so that a pipelined next request waits until the
 // current one has been answered; resume() lets it continue.
-class Parser {
+class Parser : public memory::Recycled<Parser> {
  public:
   enum class Type { kRequest, kResponse };
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "source/common/http/parser.h"
+#include "source/common/memory/recycled.h"
 #include "source/common/network/connection.h"
 #include "source/common/network/timeout_list.h"
 #include "source/filters/http/proxy/tunnel.h"
@@ -28,7 +29,8 @@ namespace portico::filters {
 class ProxyFilter : public http::HttpFilter,
                     public network::ConnectionCallbacks,
                     public http::Parser::Callbacks,
-                    public network::TimeoutEntry {
+                    public network::TimeoutEntry,
+                    public memory::Recycled<ProxyFilter> {
  public:
   explicit ProxyFilter(upstream::Upstreams& upstreams);
   ~ProxyFilter() override;
