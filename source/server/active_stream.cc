@@ -40,9 +40,8 @@ constexpr size_t kCorkedReserve = 512;
 
 }  // namespace
 
-ActiveStream::ActiveStream(HttpConnection& connection, http::MessageHead&& request,
-                           http::StreamContext&& context)
-    : connection_(connection), request_(std::move(request)), context_(std::move(context)) {
+ActiveStream::ActiveStream(HttpConnection& connection, http::MessageHead&& request)
+    : connection_(connection), request_(std::move(request)) {
   head_request_ = request_.method == "HEAD";
   request_head_bytes_ = stats::requestHeadBytes(request_);
 }

@@ -29,8 +29,8 @@ class HttpConnection;
 // request, and frames the response the terminal filter (or a local reply) produces.
 class ActiveStream : public http::StreamCallbacks, public memory::Recycled<ActiveStream> {
  public:
-  ActiveStream(HttpConnection& connection, http::MessageHead&& request,
-               http::StreamContext&& context);
+  // The owner fills context() before start().
+  ActiveStream(HttpConnection& connection, http::MessageHead&& request);
   ~ActiveStream() override;
 
   // Driven by the connection's parser.

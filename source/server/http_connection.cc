@@ -160,12 +160,15 @@ void HttpConnection::dispatchPending() {
 
 void HttpConnection::onHead(http::MessageHead& head) {
   worker().countRequest();
-  http::StreamContext context;
+  stream_response_done_ = false;
+  // The context is filled in place: a StreamContext is two dozen fields, mostly strings.
+  stream_ = std::make_unique<ActiveStream>(*this, std::move(head));
+  http::StreamContext& context = stream_->context();
   context.snapshot = worker().snapshot();
   context.settings = &worker().settings();
   context.request_id = worker().nextRequestId();
-  context.client_address =
-      realClientAddress(connection_->peerAddress(), head.headers, worker().settings());
+  context.client_address = realClientAddress(connection_->peerAddress(), stream_->request().headers,
+                                             worker().settings());
   context.trusted_client = !worker().settings().trusted_ips.empty() &&
                            worker().settings().trusted_ips.contains(connection_->peerAddress());
   context.listener_port = listener_port_;
@@ -174,13 +177,11 @@ void HttpConnection::onHead(http::MessageHead& head) {
     context.sni = std::string(connection_->tlsServerName());
   }
   context.start_ms = uv_now(loop());
-  if (head.hasRequestBody()) {
+  if (stream_->request().hasRequestBody()) {
     worker().timeouts().body.schedule(*this);
   } else {
     cancelTimeout();
   }
-  stream_response_done_ = false;
-  stream_ = std::make_unique<ActiveStream>(*this, std::move(head), std::move(context));
   stream_->start();
 }
 

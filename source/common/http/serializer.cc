@@ -78,13 +78,17 @@ void HeaderLines::appendTo(std::string& out) const {
       cursor += text.size();
     }
   };
+  // The separators are stored byte by byte: a memcpy call each would cost more than they do.
   for (const auto& [name, value] : lines_) {
     put(name);
-    put(": ");
+    *cursor++ = ':';
+    *cursor++ = ' ';
     put(value);
-    put("\r\n");
+    *cursor++ = '\r';
+    *cursor++ = '\n';
   }
-  put("\r\n");
+  *cursor++ = '\r';
+  *cursor = '\n';
 }
 
 void appendChunk(std::string_view data, std::string& out) {
