@@ -29,7 +29,7 @@ class Recycled {
   }
 
   static void operator delete(void* block, size_t size) {
-    if (size == sizeof(T) && cache().count < kCapacity) {
+    if (size == sizeof(T) && !cache().closed && cache().count < kCapacity) {
       ASAN_POISON_MEMORY_REGION(block, size);
       cache().blocks[cache().count++] = block;
       return;
@@ -38,20 +38,28 @@ class Recycled {
   }
 
  private:
+  // Plain data, so that it stays usable until the thread is gone: a T deleted by some other
+  // thread_local's destructor after the Releaser has run finds it closed and goes to the heap.
   struct Cache {
-    ~Cache() {
-      while (count > 0) {
-        void* block = blocks[--count];
+    void* blocks[kCapacity];
+    size_t count;
+    bool closed;
+  };
+  struct Releaser {
+    ~Releaser() {
+      while (cache->count > 0) {
+        void* block = cache->blocks[--cache->count];
         ASAN_UNPOISON_MEMORY_REGION(block, sizeof(T));
         ::operator delete(block);
       }
+      cache->closed = true;
     }
-    void* blocks[kCapacity];
-    size_t count = 0;
+    Cache* cache;
   };
 
   static Cache& cache() {
-    thread_local Cache blocks;
+    thread_local Cache blocks{};
+    thread_local Releaser releaser{&blocks};
     return blocks;
   }
 };

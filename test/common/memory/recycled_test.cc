@@ -73,6 +73,22 @@ TEST(RecycledTest, EachThreadHasItsOwnCache) {
   delete new Probe;
 }
 
+// Owns a Probe until its thread ends.
+struct LateDeleter {
+  ~LateDeleter() { delete probe; }
+  Probe* probe = nullptr;
+};
+
+TEST(RecycledTest, ADeleteAfterTheThreadReleasedItsCacheGoesToTheHeap) {
+  std::thread([] {
+    // Made before the thread's cache, so destroyed after it: its Probe is deleted once the
+    // cache has been released, and must neither be lost nor stored in the released cache.
+    thread_local LateDeleter late;
+    late.probe = new Probe;
+    delete new Probe;  // leaves a block for the release to free
+  }).join();
+}
+
 #ifdef ABSL_HAVE_ADDRESS_SANITIZER
 TEST(RecycledTest, ACachedBlockIsPoisonedUntilItIsAllocatedAgain) {
   auto* probe = new Probe;
