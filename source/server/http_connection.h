@@ -78,7 +78,6 @@ class HttpConnection : public network::ConnectionCallbacks,
   // Made when request bytes arrive and dropped between requests: an idle keep-alive connection
   // (most of a busy gateway's connections) carries no parser state.
   std::unique_ptr<http::Parser> parser_;
-  // Held from accept to the end of the TLS handshake: its certificates serve the ClientHello.
   std::unique_ptr<ActiveStream> stream_;
   // Bytes after a complete request, parsed once it is answered. Null when there are none, as on
   // almost every idle connection, which a std::string here would cost 32 bytes each.
