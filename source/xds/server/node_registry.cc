@@ -161,6 +161,9 @@ void NodeRegistry::nacked(const std::string& id, const std::string& type_url,
   NodeStatus& node = nodes_[id];
   node.last_nack = now;
   node.error = error;
+  // A NACK names the version the node still runs: when its ACKs of that version were not all
+  // seen (the node stalled between applying and acknowledging), this is where they show.
+  updateConfigHash(node);
 }
 
 void NodeRegistry::updateConfigHash(NodeStatus& node) {

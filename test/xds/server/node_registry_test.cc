@@ -101,6 +101,22 @@ TEST_F(NodeRegistryTest, ANackShowsUntilTheTypeIsAckedAgain) {
   EXPECT_EQ(plane["sync_status"], "normal");
 }
 
+TEST_F(NodeRegistryTest, NacksNamingTheVersionInUseCompleteTheConfigHash) {
+  registry_.connected(node("dp-1"), "ipv4:10.0.0.7:51234");
+  // The node applied v1 but only its first type's ACK arrived before the next push.
+  const std::vector<std::string>& types = resourceTypes();
+  for (const std::string& type_url : types) {
+    registry_.sent("dp-1", type_url, "v1", "n-1");
+  }
+  registry_.acked("dp-1", types.front(), "v1");
+  EXPECT_EQ(registry_.find("dp-1")->config_hash, "");
+  for (const std::string& type_url : types) {
+    registry_.sent("dp-1", type_url, "v2", "n-2");
+    registry_.nacked("dp-1", type_url, "v1", "refused");
+  }
+  EXPECT_EQ(registry_.find("dp-1")->config_hash, "v1");
+}
+
 TEST_F(NodeRegistryTest, AReconnectKeepsTheNodeAndItsConnectedSinceRestarts) {
   registry_.connected(node("dp-1"), "ipv4:10.0.0.7:51234");
   registry_.disconnected("dp-1");
