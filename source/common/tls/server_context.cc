@@ -59,16 +59,19 @@ int selectorIndex() {
   return index;
 }
 
+// Drops the selector `ssl` holds, if any.
+void releaseSelector(SSL* ssl) {
+  delete static_cast<SelectorRef*>(SSL_get_ex_data(ssl, selectorIndex()));
+  SSL_set_ex_data(ssl, selectorIndex(), nullptr);
+}
+
 // Renegotiation is off, so no ClientHello comes after the handshake: its end lets go of the
 // selector and the snapshot behind it, which a long keep-alive connection would otherwise pin
 // across reloads.
 void releaseSelectorWhenDone(const SSL* ssl, int where, int) {
-  if ((where & SSL_CB_HANDSHAKE_DONE) == 0) {
-    return;
+  if ((where & SSL_CB_HANDSHAKE_DONE) != 0) {
+    releaseSelector(const_cast<SSL*>(ssl));
   }
-  auto* mutable_ssl = const_cast<SSL*>(ssl);
-  delete static_cast<SelectorRef*>(SSL_get_ex_data(mutable_ssl, selectorIndex()));
-  SSL_set_ex_data(mutable_ssl, selectorIndex(), nullptr);
 }
 
 // HTTP/2 is not served: a client that offers only h2 gets no ALPN answer and speaks HTTP/1.1.
@@ -176,7 +179,7 @@ absl::StatusOr<SslCtxPtr> makeAcceptContext() {
 }
 
 void attachSelector(SSL* ssl, std::shared_ptr<const CertificateSelector> selector) {
-  delete static_cast<SelectorRef*>(SSL_get_ex_data(ssl, selectorIndex()));
+  releaseSelector(ssl);
   SSL_set_ex_data(ssl, selectorIndex(), new SelectorRef(std::move(selector)));
   SSL_set_info_callback(ssl, releaseSelectorWhenDone);
 }
