@@ -159,18 +159,20 @@ void HttpConnection::dispatchPending() {
 }
 
 void HttpConnection::onHead(http::MessageHead& head) {
-  worker().countRequest();
+  Worker& worker = this->worker();
+  const ProxySettings& settings = worker.settings();
+  worker.countRequest();
   stream_response_done_ = false;
   // The context is filled in place: a StreamContext is two dozen fields, mostly strings.
   stream_ = std::make_unique<ActiveStream>(*this, std::move(head));
   http::StreamContext& context = stream_->context();
-  context.snapshot = worker().snapshot();
-  context.settings = &worker().settings();
-  context.request_id = worker().nextRequestId();
-  context.client_address = realClientAddress(connection_->peerAddress(), stream_->request().headers,
-                                             worker().settings());
-  context.trusted_client = !worker().settings().trusted_ips.empty() &&
-                           worker().settings().trusted_ips.contains(connection_->peerAddress());
+  context.snapshot = worker.snapshot();
+  context.settings = &settings;
+  context.request_id = worker.nextRequestId();
+  context.client_address =
+      realClientAddress(connection_->peerAddress(), stream_->request().headers, settings);
+  context.trusted_client =
+      !settings.trusted_ips.empty() && settings.trusted_ips.contains(connection_->peerAddress());
   context.listener_port = listener_port_;
   if (connection_->tls()) {
     context.scheme = "https";
@@ -178,7 +180,7 @@ void HttpConnection::onHead(http::MessageHead& head) {
   }
   context.start_ms = uv_now(loop());
   if (stream_->request().hasRequestBody()) {
-    worker().timeouts().body.schedule(*this);
+    worker.timeouts().body.schedule(*this);
   } else {
     cancelTimeout();
   }
