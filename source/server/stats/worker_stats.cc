@@ -29,6 +29,8 @@ int statusKey(int status, ResponseSource source) {
   return status * 2 + (source == ResponseSource::kService ? 1 : 0);
 }
 
+int statusOfKey(int key) { return key / 2; }
+
 ResponseSource sourceOfKey(int key) {
   return key % 2 == 1 ? ResponseSource::kService : ResponseSource::kGateway;
 }
@@ -140,7 +142,7 @@ void WorkerStats::collectInto(Aggregate& aggregate) const {
   std::lock_guard<std::mutex> lock(insert_mutex_);
   for (const auto& [key, series] : routes_) {
     for (const auto& [status_key, count] : series->requests) {
-      aggregate.requests[{series->service, series->route, status_key / 2,
+      aggregate.requests[{series->service, series->route, statusOfKey(status_key),
                           sourceLabel(sourceOfKey(status_key)), series->consumer}] += count.value();
     }
     const RouteLabels labels{series->service, series->route};
