@@ -15,6 +15,7 @@
 
 namespace {
 
+using portico::http::HeaderMap;
 using portico::http::MessageHead;
 using portico::http::Parser;
 
@@ -27,7 +28,7 @@ struct Request {
   std::string method;
   std::string target;
   int version = 0;
-  std::vector<std::pair<std::string, std::string>> headers;
+  HeaderMap::Entries headers;
   bool keep_alive = false;
   bool chunked = false;
   std::optional<uint64_t> content_length;

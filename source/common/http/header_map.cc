@@ -6,13 +6,10 @@
 
 namespace portico::http {
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
-        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
+bool equalsIgnoreCaseSameLength(const char* a, const char* b, size_t length) {
+  for (size_t i = 0; i < length; ++i) {
+    if (a[i] != b[i] && absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
+                            absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }

@@ -7,10 +7,6 @@ namespace {
 
 Parser* self(llhttp_t* parser) { return static_cast<Parser*>(parser->data); }
 
-// Room for a typical head's lines, and for those a proxy adds to a response, in one allocation
-// instead of several as the vector grows (768 bytes: still within malloc's per-thread cache).
-constexpr size_t kReservedHeaderLines = 12;
-
 // RFC 9110 §5.6.2 tchar.
 bool isToken(const std::string& name) {
   if (name.empty()) {
@@ -68,8 +64,9 @@ Parser::Parser(Type type, Callbacks* callbacks, Limits limits)
 
 int Parser::onMessageBegin(llhttp_t* parser) {
   Parser* p = self(parser);
-  p->head_ = MessageHead();
-  p->head_.headers.mutableEntries().reserve(kReservedHeaderLines);
+  // head_ is already empty: a new parser's is, and each message's completion empties it (an
+  // error ends parsing for good, and an upgrade's message completes before it is resumed).
+  p->head_.headers.reserveTypical();
   p->in_message_ = true;
   p->last_was_value_ = false;
   p->header_bytes_ = 0;
