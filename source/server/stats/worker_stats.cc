@@ -112,13 +112,21 @@ void WorkerStats::record(const RequestSample& sample) {
 }
 
 WorkerStats::RouteSeries& WorkerStats::routeSeries(const RequestSample& sample) {
-  key_.clear();
-  appendField(key_, sample.service);
-  appendField(key_, sample.route);
-  appendField(key_, sample.consumer);
-  return findOrInsert(routes_, key_, insert_mutex_, [&sample] {
-    return std::make_unique<RouteSeries>(sample.service, sample.route, sample.consumer);
-  });
+  if (last_series_ != nullptr && last_series_->service == sample.service &&
+      last_series_->route == sample.route && last_series_->consumer == sample.consumer) {
+    return *last_series_;
+  }
+  // Only this thread inserts, so its lookups need no lock (as in findOrInsert).
+  const auto found = routes_.find(RouteLabelValues{sample.service, sample.route, sample.consumer});
+  if (found != routes_.end()) {
+    last_series_ = found->second.get();
+    return *last_series_;
+  }
+  auto series = std::make_unique<RouteSeries>(sample.service, sample.route, sample.consumer);
+  const RouteLabelValues key{series->service, series->route, series->consumer};
+  std::lock_guard<std::mutex> lock(insert_mutex_);
+  last_series_ = routes_.emplace(key, std::move(series)).first->second.get();
+  return *last_series_;
 }
 
 void WorkerStats::count(const CounterFamily& family,

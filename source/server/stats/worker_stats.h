@@ -6,8 +6,10 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "source/server/stats/aggregate.h"
 #include "source/server/stats/request_sample.h"
@@ -48,12 +50,33 @@ class WorkerStats {
  private:
   struct RouteSeries;
   struct FamilySeries;
+  // A route series' labels, viewing the series' own copies (or, for a lookup, the sample's): a
+  // request looks its series up without building a key.
+  struct RouteLabelValues {
+    std::string_view service;
+    std::string_view route;
+    std::string_view consumer;
+
+    bool operator==(const RouteLabelValues& other) const {
+      return service == other.service && route == other.route && consumer == other.consumer;
+    }
+    template <typename H>
+    friend H AbslHashValue(H state, const RouteLabelValues& labels) {
+      return H::combine(std::move(state),
+                        absl::string_view(labels.service.data(), labels.service.size()),
+                        absl::string_view(labels.route.data(), labels.route.size()),
+                        absl::string_view(labels.consumer.data(), labels.consumer.size()));
+    }
+  };
 
   RouteSeries& routeSeries(const RequestSample& sample);
 
   std::string key_;  // scratch for building lookup keys without allocating
   mutable std::mutex insert_mutex_;
-  absl::flat_hash_map<std::string, std::unique_ptr<RouteSeries>> routes_;
+  absl::flat_hash_map<RouteLabelValues, std::unique_ptr<RouteSeries>> routes_;
+  // The series of the last request: a worker's consecutive requests mostly share one, and
+  // comparing three labels costs less than hashing them. Series are never removed.
+  RouteSeries* last_series_ = nullptr;
   absl::flat_hash_map<std::string, std::unique_ptr<FamilySeries>> families_;
   std::atomic<bool> running_{false};
 };
