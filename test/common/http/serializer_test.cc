@@ -15,6 +15,46 @@ MessageHead response(std::initializer_list<HeaderMap::Entry> headers) {
   return head;
 }
 
+TEST(SerializerTest, StatusLineTakesTheUpstreamsReasonOrTheStandardOne) {
+  MessageHead head = response({});
+  head.status = 404;
+  std::string standard;
+  serializeResponseHead(head, standard);
+  EXPECT_EQ(standard, "HTTP/1.1 404 Not Found\r\n\r\n");
+  head.status = 503;
+  head.reason = "Busy Right Now";
+  std::string custom;
+  serializeResponseHead(head, custom);
+  EXPECT_EQ(custom, "HTTP/1.1 503 Busy Right Now\r\n\r\n");
+}
+
+TEST(SerializerTest, StatusLineAppendsToWhatTheBufferHolds) {
+  MessageHead head = response({});
+  head.status = 101;
+  std::string out = "prefix|";
+  serializeResponseHead(head, out);
+  EXPECT_EQ(out, "prefix|HTTP/1.1 101 Switching Protocols\r\n\r\n");
+}
+
+TEST(SerializerTest, HeaderLinesOfEveryLengthAreWrittenWhole) {
+  // Short names and values take word-sized copies, long ones memcpy: each length is checked.
+  MessageHead head = response({});
+  std::string expected = "HTTP/1.1 200 OK\r\n";
+  for (size_t length = 0; length <= 40; ++length) {
+    std::string name(length + 1, 'n');
+    std::string value;
+    for (size_t i = 0; i < length; ++i) {
+      value += static_cast<char>('a' + i % 26);
+    }
+    head.headers.add(name, value);
+    expected += name + ": " + value + "\r\n";
+  }
+  expected += "\r\n";
+  std::string out;
+  serializeResponseHead(head, out);
+  EXPECT_EQ(out, expected);
+}
+
 TEST(SerializerTest, OverridesAreAppendedInTheOrderSetWhenAbsent) {
   HeaderOverrides overrides;
   overrides.set("Via", "1.1 portico");
