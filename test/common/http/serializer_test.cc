@@ -117,6 +117,8 @@ TEST(HopByHopTest, ConnectionListedNamesAreTrimmedTokensMatchedIgnoringCase) {
   EXPECT_FALSE(ConnectionListedNames("keep-alive, X-Drop").contains("X-Dro"));
   EXPECT_FALSE(ConnectionListedNames(",,").contains("x"));
   EXPECT_FALSE(ConnectionListedNames("").contains("x"));
+  EXPECT_TRUE(ConnectionListedNames("x-last,").contains("X-Last"));
+  EXPECT_FALSE(ConnectionListedNames(" , a,,").contains(""));
 }
 
 }  // namespace
