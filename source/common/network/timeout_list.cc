@@ -71,11 +71,15 @@ void TimeoutList::armForHead() {
 }
 
 void TimeoutLists::schedule(TimeoutEntry& entry, uint64_t duration_ms) {
-  std::unique_ptr<TimeoutList>& list = lists_[duration_ms];
-  if (list == nullptr) {
-    list = std::make_unique<TimeoutList>(loop_, duration_ms);
+  if (last_ == nullptr || last_duration_ms_ != duration_ms) {
+    std::unique_ptr<TimeoutList>& list = lists_[duration_ms];
+    if (list == nullptr) {
+      list = std::make_unique<TimeoutList>(loop_, duration_ms);
+    }
+    last_ = list.get();
+    last_duration_ms_ = duration_ms;
   }
-  list->schedule(entry);
+  last_->schedule(entry);
 }
 
 }  // namespace portico::network

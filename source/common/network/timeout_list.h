@@ -69,6 +69,10 @@ class TimeoutLists {
  private:
   uv_loop_t* loop_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<TimeoutList>> lists_;
+  // The list used last: a request's timeouts mostly share one duration (Kong's defaults are all
+  // 60 s), so most schedules skip the lookup. Lists are never removed.
+  TimeoutList* last_ = nullptr;
+  uint64_t last_duration_ms_ = 0;
 };
 
 }  // namespace portico::network

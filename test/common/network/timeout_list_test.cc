@@ -48,6 +48,17 @@ TEST_F(TimeoutListsTest, EntriesOfDifferentDurationsFireInDeadlineOrder) {
   EXPECT_FALSE(slow.timeoutScheduled());
 }
 
+TEST_F(TimeoutListsTest, AlternatingDurationsEachKeepTheirOwnDeadline) {
+  RecordingEntry first_short("first short", fired_);
+  RecordingEntry long_one("long", fired_);
+  RecordingEntry second_short("second short", fired_);
+  lists_->schedule(first_short, 10);
+  lists_->schedule(long_one, 60);
+  lists_->schedule(second_short, 10);  // back to the list used two schedules ago
+  ASSERT_TRUE(test::runUntil(&loop_, [&] { return fired_.size() == 3; }));
+  EXPECT_EQ(fired_, (std::vector<std::string>{"first short", "second short", "long"}));
+}
+
 TEST_F(TimeoutListsTest, ACancelledOrRescheduledEntryDoesNotFireAtItsOldDeadline) {
   RecordingEntry cancelled("cancelled", fired_);
   RecordingEntry moved("moved", fired_);
