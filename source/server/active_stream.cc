@@ -102,7 +102,7 @@ void ActiveStream::route() {
     return;
   }
   if (context_.match->service != nullptr) {
-    context_.service = context_.snapshot->service(context_.match->service->id());
+    context_.service = context_.snapshot->service(*context_.match->service);
   }
   if (std::optional<HttpsRedirect> redirect =
           httpsRedirectFor(*context_.match->route, context_.scheme, context_.trusted_client,

@@ -217,7 +217,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::build(
     if (!runtime.ok()) {
       return runtime.status();
     }
-    snapshot->services_.emplace(service.id(), std::move(*runtime));
+    snapshot->services_.emplace(&service, std::move(*runtime));
   }
   for (const config::v1::PluginInstance& plugin : snapshot->config_->plugins()) {
     if (!plugin.enabled()) {
@@ -272,8 +272,8 @@ const upstream::UpstreamRuntime* Snapshot::upstream(const std::string& name_or_i
   return nullptr;
 }
 
-const ServiceRuntime* Snapshot::service(const std::string& id) const {
-  auto it = services_.find(id);
+const ServiceRuntime* Snapshot::service(const config::v1::Service& service) const {
+  auto it = services_.find(&service);
   return it == services_.end() ? nullptr : &it->second;
 }
 

@@ -91,7 +91,8 @@ class Snapshot {
 
   const config::v1::DeclarativeConfig& config() const { return *config_; }
   const router::Router& router() const { return *router_; }
-  const ServiceRuntime* service(const std::string& id) const;
+  // `service` is one of config()'s services (a route match's points there).
+  const ServiceRuntime* service(const config::v1::Service& service) const;
   // By name or id; nullptr when there is no such upstream.
   const upstream::UpstreamRuntime* upstream(const std::string& name_or_id) const;
   const std::vector<upstream::UpstreamRuntimeConstSharedPtr>& upstreams() const {
@@ -107,7 +108,8 @@ class Snapshot {
 
   std::shared_ptr<const config::v1::DeclarativeConfig> config_;
   std::unique_ptr<const router::Router> router_;
-  absl::flat_hash_map<std::string, ServiceRuntime> services_;
+  // By address, not id: a request finds its service without hashing a string.
+  absl::flat_hash_map<const config::v1::Service*, ServiceRuntime> services_;
   std::vector<upstream::UpstreamRuntimeConstSharedPtr> upstreams_;
   absl::flat_hash_map<std::string, upstream::UpstreamRuntimeConstSharedPtr> upstreams_by_name_;
   PluginIndex plugins_;

@@ -40,9 +40,11 @@ class SnapshotTlsTest : public ::testing::Test {
     return Snapshot::build(std::make_shared<config::v1::DeclarativeConfig>(config_), {}, 1);
   }
 
-  SSL_CTX* contextOf(const Snapshot& snapshot) {
-    return snapshot.service(kServiceId)->tls_context.get();
+  static const ServiceRuntime& runtimeOf(const Snapshot& snapshot) {
+    return *snapshot.service(snapshot.config().services(0));
   }
+
+  SSL_CTX* contextOf(const Snapshot& snapshot) { return runtimeOf(snapshot).tls_context.get(); }
 
   TestCertificate ca_;
   TestCertificate client_;
@@ -97,10 +99,8 @@ TEST_F(SnapshotTlsTest, TlsSettingsArePartOfThePoolKey) {
   service_->set_client_certificate_id(kCertificateId);
   auto with_certificate = build();
   ASSERT_TRUE(plain.ok() && with_certificate.ok());
-  EXPECT_NE((*plain)->service(kServiceId)->pool_key,
-            (*with_certificate)->service(kServiceId)->pool_key);
-  EXPECT_EQ((*with_certificate)->service(kServiceId)->pool_key,
-            (*build())->service(kServiceId)->pool_key);
+  EXPECT_NE(runtimeOf(**plain).pool_key, runtimeOf(**with_certificate).pool_key);
+  EXPECT_EQ(runtimeOf(**with_certificate).pool_key, runtimeOf(**build()).pool_key);
 }
 
 TEST_F(SnapshotTlsTest, UnknownCaCertificateFailsTheBuild) {
