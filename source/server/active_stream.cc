@@ -299,12 +299,14 @@ void ActiveStream::addResponseHeaders(const http::MessageHead& head, bool gatewa
     }
   } else {
     if (settings.server_tokens) {
-      values.via =
-          absl::StrCat(head.version_major, ".", head.version_minor, " ", settings.via_token);
+      const std::string_view entry =
+          settings.viaEntry(head.version_major, head.version_minor, values.via_entry);
       if (const std::string* existing = head.headers.get("via")) {
-        values.via = absl::StrCat(*existing, ", ", values.via);
+        values.via.assign(*existing).append(", ").append(entry);
+        overrides.set("Via", values.via);
+      } else {
+        overrides.set("Via", entry);
       }
-      overrides.set("Via", values.via);
       if (!head.headers.has("server")) {
         overrides.set("Server", settings.server_token);
       }

@@ -1,5 +1,7 @@
 #include "source/server/proxy_settings.h"
 
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
@@ -21,10 +23,27 @@ bool hasToken(const google::protobuf::RepeatedPtrField<std::string>& tokens,
 
 }  // namespace
 
+void ProxySettings::setViaToken(std::string token) {
+  via_token = std::move(token);
+  via_entry_http11 = absl::StrCat("1.1 ", via_token);
+  via_entry_http10 = absl::StrCat("1.0 ", via_token);
+}
+
+std::string_view ProxySettings::viaEntry(int major, int minor, std::string& scratch) const {
+  if (major == 1 && minor == 1) {
+    return via_entry_http11;
+  }
+  if (major == 1 && minor == 0) {
+    return via_entry_http10;
+  }
+  scratch = absl::StrCat(major, ".", minor, " ", via_token);
+  return scratch;
+}
+
 ProxySettings ProxySettings::fromBootstrap(const config::v1::Bootstrap& bootstrap) {
   ProxySettings settings;
   settings.server_token = absl::StrCat(kProductName, "/", kProductVersion);
-  settings.via_token = settings.server_token;
+  settings.setViaToken(settings.server_token);
   const auto& headers = bootstrap.headers();
   settings.server_tokens = hasToken(headers, {"server_tokens", "server", "via"});
   settings.latency_tokens = hasToken(headers, {"latency_tokens"});

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "portico/config/v1/bootstrap.pb.h"
@@ -23,7 +24,11 @@ struct ProxySettings {
   bool request_id_upstream = true;
 
   std::string server_token;  // "portico/0.1.0"
-  std::string via_token;     // "portico/0.1.0"
+  std::string via_token;     // "portico/0.1.0"; set through setViaToken
+  // The Via entry this hop adds to an HTTP/1.1 and an HTTP/1.0 message ("1.1 portico/0.1.0"),
+  // built once instead of per request.
+  std::string via_entry_http11;
+  std::string via_entry_http10;
   http::ErrorFormat error_default_format = http::ErrorFormat::kText;
 
   // Kong's trusted_ips / real_ip_header / real_ip_recursive (nginx's realip module).
@@ -44,6 +49,11 @@ struct ProxySettings {
   uint32_t worker_connections = 16384;
   // Kong's dns_* keys, for each worker's resolver.
   config::v1::DnsSettings dns;
+
+  void setViaToken(std::string token);
+  // "major.minor via_token": one of the prebuilt entries, or, for another version, built into
+  // `scratch`.
+  std::string_view viaEntry(int major, int minor, std::string& scratch) const;
 
   static ProxySettings fromBootstrap(const config::v1::Bootstrap& bootstrap);
 };

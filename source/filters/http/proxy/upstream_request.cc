@@ -81,10 +81,17 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
   const std::string listener_port = std::to_string(context.listener_port);
   std::string forwarded_for = in.getJoined("x-forwarded-for");
   forwarded_for.append(forwarded_for.empty() ? "" : ", ").append(context.client_address);
-  std::string via = in.getJoined("via");
+  std::string joined_via = in.getJoined("via");
+  std::string_view via = joined_via;
+  std::string unusual_version_entry;
   if (context.settings->server_tokens) {
-    absl::StrAppend(&via, via.empty() ? "" : ", ", request.version_major, ".",
-                    request.version_minor, " ", context.settings->via_token);
+    const std::string_view entry = context.settings->viaEntry(
+        request.version_major, request.version_minor, unusual_version_entry);
+    if (joined_via.empty()) {
+      via = entry;
+    } else {
+      via = joined_via.append(", ").append(entry);
+    }
   }
 
   http::HeaderLines lines;
