@@ -5,6 +5,7 @@
 #include <string>
 
 #include "portico/config/v1/consumer.pb.h"
+#include "source/common/http/request_id.h"
 #include "source/router/router.h"
 #include "source/server/proxy_settings.h"
 #include "source/server/snapshot.h"
@@ -17,7 +18,7 @@ struct StreamContext {
   server::SnapshotConstSharedPtr snapshot;
   const server::ProxySettings* settings = nullptr;
 
-  std::string request_id;
+  RequestId request_id;
   // The client's address: the peer's, or, when the peer is in trusted_ips, what it says in
   // real_ip_header (nginx's realip).
   std::string client_address;

@@ -22,7 +22,7 @@ void AccessLogWriter::log(const http::MessageHead& request, const http::StreamCo
                           int status, uint64_t bytes_sent, uint64_t now_ms) {
   nlohmann::json line = {
       {"time", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone())},
-      {"request_id", context.request_id},
+      {"request_id", context.request_id.view()},
       {"client_ip", context.client_address},
       {"method", request.method},
       {"path", context.raw_path},

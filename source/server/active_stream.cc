@@ -321,7 +321,7 @@ void ActiveStream::addResponseHeaders(const http::MessageHead& head, bool gatewa
     }
   }
   if (settings.request_id_header) {
-    overrides.set("X-Portico-Request-Id", context_.request_id);
+    overrides.set("X-Portico-Request-Id", context_.request_id.view());
   }
 }
 
@@ -429,7 +429,7 @@ void ActiveStream::sendError(int status, std::string_view message, http::ErrorFo
     finishResponse();
     return;
   }
-  http::ErrorBody body = http::renderErrorBody(format, message, context_.request_id);
+  http::ErrorBody body = http::renderErrorBody(format, message, context_.request_id.view());
   extra_headers.set("Content-Type", std::move(body.content_type));
   sendResponse(status, std::move(extra_headers), std::move(body.body));
 }

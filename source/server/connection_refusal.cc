@@ -68,14 +68,15 @@ class ConnectionRefusals::Refusal : public network::ConnectionCallbacks,
     }
     answered_ = true;
     head_timer_.disarm();
-    const std::string request_id = owner_.next_request_id_();
-    const http::ErrorBody body = http::renderErrorBody(format_, kMessage, request_id);
+    const http::RequestId request_id = owner_.next_request_id_();
+    const http::ErrorBody body = http::renderErrorBody(format_, kMessage, request_id.view());
     std::string response = "HTTP/1.1 503 ";
     response.append(http::reasonPhrase(503));
-    absl::StrAppend(
-        &response, "\r\nServer: ", owner_.settings_.server_token,
-        "\r\nContent-Type: ", body.content_type, "\r\nContent-Length: ", body.body.size(),
-        "\r\nX-Portico-Request-Id: ", request_id, "\r\nConnection: close\r\n\r\n", body.body);
+    absl::StrAppend(&response, "\r\nServer: ", owner_.settings_.server_token,
+                    "\r\nContent-Type: ", body.content_type,
+                    "\r\nContent-Length: ", body.body.size(),
+                    "\r\nX-Portico-Request-Id: ", std::string(request_id.view()),
+                    "\r\nConnection: close\r\n\r\n", body.body);
     connection_->write(response);
     connection_->closeAfterFlush();
     owner_.finish(this);
@@ -91,7 +92,7 @@ class ConnectionRefusals::Refusal : public network::ConnectionCallbacks,
 };
 
 ConnectionRefusals::ConnectionRefusals(uv_loop_t* loop, const ProxySettings& settings,
-                                       std::function<std::string()> next_request_id)
+                                       std::function<http::RequestId()> next_request_id)
     : loop_(loop),
       settings_(settings),
       next_request_id_(std::move(next_request_id)),

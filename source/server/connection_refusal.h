@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "source/common/http/request_id.h"
 #include "source/common/network/connection.h"
 #include "source/common/network/timer.h"
 #include "source/server/proxy_settings.h"
@@ -26,7 +27,7 @@ class ConnectionRefusals {
   static constexpr size_t kMaxWaiting = 256;
 
   ConnectionRefusals(uv_loop_t* loop, const ProxySettings& settings,
-                     std::function<std::string()> next_request_id);
+                     std::function<http::RequestId()> next_request_id);
   ~ConnectionRefusals();
   ConnectionRefusals(const ConnectionRefusals&) = delete;
   ConnectionRefusals& operator=(const ConnectionRefusals&) = delete;
@@ -40,7 +41,7 @@ class ConnectionRefusals {
 
   uv_loop_t* loop_;
   const ProxySettings& settings_;
-  std::function<std::string()> next_request_id_;
+  std::function<http::RequestId()> next_request_id_;
   absl::flat_hash_map<Refusal*, std::unique_ptr<Refusal>> refusals_;
   // Refusals finish inside their own callbacks; they are freed on the next loop turn.
   std::vector<std::unique_ptr<Refusal>> finished_;

@@ -258,15 +258,16 @@ void HttpConnection::onParseError(const http::Parser::Result& result) {
   }
   if (stream_ == nullptr || !stream_->responseStarted()) {
     const int status = result.error_status;
-    const std::string request_id = worker().nextRequestId();
+    const http::RequestId request_id = worker().nextRequestId();
     http::ErrorBody body = http::renderErrorBody(worker().settings().error_default_format,
-                                                 gatewayErrorMessage(status), request_id);
+                                                 gatewayErrorMessage(status), request_id.view());
     std::string response = absl::StrCat("HTTP/1.1 ", status, " ");
     response.append(http::reasonPhrase(status));
-    absl::StrAppend(
-        &response, "\r\nServer: ", worker().settings().server_token,
-        "\r\nContent-Type: ", body.content_type, "\r\nContent-Length: ", body.body.size(),
-        "\r\nX-Portico-Request-Id: ", request_id, "\r\nConnection: close\r\n\r\n", body.body);
+    absl::StrAppend(&response, "\r\nServer: ", worker().settings().server_token,
+                    "\r\nContent-Type: ", body.content_type,
+                    "\r\nContent-Length: ", body.body.size(),
+                    "\r\nX-Portico-Request-Id: ", std::string(request_id.view()),
+                    "\r\nConnection: close\r\n\r\n", body.body);
     connection_->write(response);
   }
   close();

@@ -169,18 +169,9 @@ void Worker::resumeAccepts() {
   }
 }
 
-std::string Worker::nextRequestId() {
-  // 32 lower-case hex digits, as "%016x%016x" would print two draws, without a format pass.
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
-  for (size_t half = 0; half < 2; ++half) {
-    uint64_t value = random_();
-    for (size_t i = 0; i < 16; ++i) {
-      id[half * 16 + 15 - i] = kHex[value & 0xf];
-      value >>= 4;
-    }
-  }
-  return id;
+http::RequestId Worker::nextRequestId() {
+  const uint64_t high = random_();
+  return http::RequestId(high, random_());
 }
 
 void Worker::deferredDelete(std::unique_ptr<ActiveStream> stream) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "source/common/http/request_id.h"
 #include "source/common/network/timeout_list.h"
 #include "source/http/loop_services.h"
 #include "source/server/access_log.h"
@@ -81,8 +82,12 @@ class Worker {
   };
   ClientTimeouts& timeouts() { return *timeouts_; }
   AccessLogWriter* accessLog() { return access_log_.get(); }
+  // Response bytes held while a stream is corked (ActiveStream::corkDownstream). A stream stays
+  // corked only within one upstream read, so one buffer serves the worker, and its capacity is
+  // kept from request to request.
+  std::string& corkedBytes() { return corked_bytes_; }
   bool draining() const { return draining_; }
-  std::string nextRequestId();
+  http::RequestId nextRequestId();
   void deferredDelete(std::unique_ptr<ActiveStream> stream);
   void removeConnection(HttpConnection* connection);
 
@@ -129,6 +134,7 @@ class Worker {
   std::unique_ptr<upstream::Upstreams> upstreams_;
   std::unique_ptr<http::LoopServices> services_;
   std::unique_ptr<AccessLogWriter> access_log_;
+  std::string corked_bytes_;
   std::unique_ptr<ClientTimeouts> timeouts_;
   std::unique_ptr<ConnectionRefusals> refusals_;  // for connections past worker_connections
   // Found by raw pointer (absl's smart-pointer lookup): 8 bytes a slot, where a map from the

@@ -107,7 +107,7 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
     }
     if (request_id && http::equalsIgnoreCase(name, kRequestIdHeader)) {
       if (!request_id_written) {
-        lines.add(name, context.request_id);
+        lines.add(name, context.request_id.view());
         request_id_written = true;
       }
       continue;
@@ -133,7 +133,7 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
     lines.add("Via", via);
   }
   if (request_id && !request_id_written) {
-    lines.add(kRequestIdHeader, context.request_id);
+    lines.add(kRequestIdHeader, context.request_id.view());
   }
   if (request.chunked) {
     lines.add("Transfer-Encoding", "chunked");

@@ -60,10 +60,10 @@ class AwsLambdaFilterTest : public testing::Test {
   void SetUp() override {
     uv_loop_init(&loop_);
     callbacks_ = std::make_unique<test::FakeStreamCallbacks>(&loop_);
-    settings_.via_token = "portico/0.1.0";
+    settings_.setViaToken("portico/0.1.0");
     portico::http::StreamContext& context = callbacks_->context();
     context.settings = &settings_;
-    context.request_id = "req-0001";
+    context.request_id = portico::http::RequestId(0, 0xabc);
     context.client_address = "10.0.0.7";
     context.raw_path = "/fn";
     credentials_->update(aws::Credentials{kAccessKey, kSecret, "", std::nullopt});
@@ -392,7 +392,7 @@ TEST_F(AwsLambdaFilterTest, LambdaApiErrorIs500AndTheLogNamesTheTypeButNoSecret)
   EXPECT_TRUE(absl::StrContains(logged, "[error]")) << logged;
   EXPECT_TRUE(absl::StrContains(logged, "403 InvalidSignatureException")) << logged;
   EXPECT_TRUE(absl::StrContains(logged, "my-fn")) << logged;
-  EXPECT_TRUE(absl::StrContains(logged, "req-0001")) << logged;
+  EXPECT_TRUE(absl::StrContains(logged, "00000000000000000000000000000abc")) << logged;
   EXPECT_FALSE(absl::StrContains(logged, kSessionToken)) << logged;
   EXPECT_FALSE(absl::StrContains(logged, kSecret)) << logged;
   EXPECT_FALSE(absl::StrContains(logged, "internal.amazon.com")) << logged;
@@ -445,7 +445,7 @@ TEST_F(AwsLambdaFilterTest, SlowLambdaTimesOutWith500) {
   invokeWithoutBody(std::move(config));
   ASSERT_TRUE(waitForReply(1000));
   expectUnexpectedError();
-  EXPECT_TRUE(absl::StrContains(log.contents(), "req-0001"));
+  EXPECT_TRUE(absl::StrContains(log.contents(), "00000000000000000000000000000abc"));
 }
 
 TEST_F(AwsLambdaFilterTest, ClosedPortIs500) {

@@ -30,7 +30,7 @@ class UpstreamRequestTest : public testing::Test {
     context_.client_address = "10.0.0.1";
     context_.listener_port = 8000;
     context_.raw_path = "/ws";
-    context_.request_id = "id";
+    context_.request_id = http::RequestId(1, 2);
   }
 
   std::string upstreamHead(const std::string& request) {
