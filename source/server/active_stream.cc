@@ -35,8 +35,8 @@ void removeHopByHop(http::HeaderMap& headers, bool keep_upgrade) {
 
 bool responseHasNoBody(int status) { return status < 200 || status == 204 || status == 304; }
 
-// A response head with Portico's headers, plus a small body, fits without growing the buffer.
-constexpr size_t kCorkedReserve = 512;
+// A response head with Portico's headers fits without growing the buffer.
+constexpr size_t kHeadReserve = 512;
 
 }  // namespace
 
@@ -366,14 +366,14 @@ void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
   }
   response_status_ = head.status;
   if (corked_) {
-    // Serialized straight into the corked bytes, with room for a small body after the head.
-    const size_t head_start = corked_bytes_.size();
-    corked_bytes_.reserve(head_start + kCorkedReserve);
-    http::serializeResponseHead(head, overrides, corked_bytes_);
-    response_bytes_ += corked_bytes_.size() - head_start;
+    // Serialized straight into the corked bytes.
+    std::string& corked = connection_.corkedBytes();
+    const size_t head_start = corked.size();
+    http::serializeResponseHead(head, overrides, corked);
+    response_bytes_ += corked.size() - head_start;
   } else {
     std::string out;
-    out.reserve(kCorkedReserve);
+    out.reserve(kHeadReserve);
     http::serializeResponseHead(head, overrides, out);
     writeDownstream(out);
   }
@@ -486,18 +486,22 @@ filters::SwitchedUpstream ActiveStream::takeSwitched() {
 void ActiveStream::writeDownstream(std::string_view data) {
   response_bytes_ += data.size();
   if (corked_) {
-    corked_bytes_.append(data);
+    connection_.corkedBytes().append(data);
     return;
   }
   connection_.write(data);
 }
 
 void ActiveStream::corkDownstream(bool corked) {
-  corked_ = corked;
-  if (!corked && !corked_bytes_.empty()) {
-    connection_.write(corked_bytes_);
-    corked_bytes_.clear();
+  std::string& bytes = connection_.corkedBytes();
+  if (corked && !corked_) {
+    // Whatever is there was left by a stream that ended while corked: it is nobody's now.
+    bytes.clear();
+  } else if (!corked && corked_ && !bytes.empty()) {
+    connection_.write(bytes);
+    bytes.clear();
   }
+  corked_ = corked;
 }
 
 }  // namespace portico::server

@@ -112,7 +112,6 @@ class ActiveStream : public http::StreamCallbacks, public memory::Recycled<Activ
   uint64_t response_bytes_ = 0;
   int response_status_ = 0;
   bool corked_ = false;
-  std::string corked_bytes_;
   bool request_complete_ = false;
   bool response_started_ = false;
   bool response_complete_ = false;

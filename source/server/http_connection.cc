@@ -76,6 +76,8 @@ std::unique_ptr<filters::ProxyFilter> HttpConnection::createProxyFilter() {
 
 AccessLogWriter* HttpConnection::accessLog() { return worker().accessLog(); }
 
+std::string& HttpConnection::corkedBytes() { return worker().corkedBytes(); }
+
 void HttpConnection::requestBodyReadEnable(bool enabled) {
   read_enabled_ = enabled;
   if (!closed_) {

@@ -45,6 +45,7 @@ class HttpConnection : public network::ConnectionCallbacks,
   void onResponseComplete(ActiveStream& stream);
   std::unique_ptr<filters::ProxyFilter> createProxyFilter();
   AccessLogWriter* accessLog();
+  std::string& corkedBytes();
   bool draining() const;
   // Graceful shutdown: close now if idle, else after the response in flight.
   void drain();
