@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "source/common/http/host_header.h"
 
 namespace portico::server {
 namespace {
@@ -14,17 +14,6 @@ namespace {
 bool hasProtocol(const config::v1::Route& route, std::string_view protocol) {
   return std::any_of(route.protocols().begin(), route.protocols().end(),
                      [protocol](const std::string& listed) { return listed == protocol; });
-}
-
-// nginx's $host: the Host header without its port, lower-cased.
-std::string hostOf(const std::string& host_header) {
-  std::string host = host_header;
-  if (!host.empty() && host.front() == '[') {
-    host = host.substr(0, std::min(host.size(), host.find(']') + 1));
-  } else if (const size_t colon = host.rfind(':'); colon != std::string::npos) {
-    host.resize(colon);
-  }
-  return absl::AsciiStrToLower(host);
 }
 
 }  // namespace
@@ -51,7 +40,7 @@ std::optional<HttpsRedirect> httpsRedirectFor(const config::v1::Route& route,
       trusted_client ? request_headers.get("x-forwarded-host") : nullptr;
   const std::string* host_header = request_headers.get("host");
   const std::string host = forwarded_host != nullptr ? *forwarded_host
-                           : host_header != nullptr  ? hostOf(*host_header)
+                           : host_header != nullptr  ? http::hostWithoutPort(*host_header)
                                                      : std::string();
   redirect.location = absl::StrCat("https://", host, target);
   return redirect;

@@ -2,8 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "source/common/http/hop_by_hop.h"
+#include "source/common/http/host_header.h"
 #include "source/common/http/serializer.h"
 
 namespace portico::filters {
@@ -13,18 +13,6 @@ namespace {
 bool isDroppedRequestHeader(std::string_view name) {
   return http::isHopByHopHeader(name) || http::equalsIgnoreCase(name, "proxy") ||
          http::equalsIgnoreCase(name, "host");
-}
-
-// nginx's $host: the Host header without its port, lower-cased.
-std::string hostWithoutPort(const std::string& host) {
-  std::string_view view = host;
-  if (!view.empty() && view.front() == '[') {
-    const size_t close = view.find(']');
-    view = view.substr(0, close == std::string_view::npos ? view.size() : close + 1);
-  } else if (const size_t colon = view.rfind(':'); colon != std::string_view::npos) {
-    view = view.substr(0, colon);
-  }
-  return absl::AsciiStrToLower(absl::string_view(view.data(), view.size()));
 }
 
 bool isRebuiltHeader(std::string_view name) {
@@ -77,7 +65,7 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
   const bool request_id = context.settings->request_id_upstream;
   // The values built here outlive `lines`, which holds views of them.
   const std::string forwarded_host =
-      client_host != nullptr ? hostWithoutPort(*client_host) : std::string();
+      client_host != nullptr ? http::hostWithoutPort(*client_host) : std::string();
   const std::string listener_port = std::to_string(context.listener_port);
   std::string forwarded_for = in.getJoined("x-forwarded-for");
   forwarded_for.append(forwarded_for.empty() ? "" : ", ").append(context.client_address);
