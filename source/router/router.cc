@@ -185,7 +185,7 @@ RouteMatch Router::buildMatch(const Matcher& matcher, const PathMatch& path_matc
     result.captures = PathMatcher::captures(*path_match.regex, normalized_path);
   }
   const bool strip = matcher.route->strip_path();
-  if (strip && path_match.matched && result.matched_path != "/") {
+  if (strip && path_match.matched && std::string_view(result.matched_path) != "/") {
     result.forwarded_prefix = result.matched_path;
   }
   std::string_view service_path = "/";

@@ -42,7 +42,7 @@ constexpr size_t kHeadReserve = 512;
 
 ActiveStream::ActiveStream(HttpConnection& connection, http::MessageHead&& request)
     : connection_(connection), request_(std::move(request)) {
-  head_request_ = request_.method == "HEAD";
+  head_request_ = std::string_view(request_.method) == "HEAD";
   request_head_bytes_ = stats::requestHeadBytes(request_);
 }
 
@@ -70,7 +70,8 @@ void ActiveStream::start() {
     context_.has_query = true;
     context_.raw_query = target.substr(question + 1);
   }
-  if (request_.version_major == 1 && request_.version_minor == 1 && !request_.headers.has("host")) {
+  const std::string* host = request_.headers.get("host");
+  if (request_.version_major == 1 && request_.version_minor == 1 && host == nullptr) {
     sendGatewayError(400, "Bad request");
     return;
   }
@@ -83,13 +84,13 @@ void ActiveStream::start() {
     sendGatewayError(413, "Payload too large");
     return;
   }
-  route();
+  route(host);
 }
 
-void ActiveStream::route() {
+void ActiveStream::route(const std::string* host) {
   router::RequestInfo info(request_.headers);
   info.method = request_.method;
-  if (const std::string* host = request_.headers.get("host")) {
+  if (host != nullptr) {
     info.host = *host;
   }
   info.path = context_.raw_path;

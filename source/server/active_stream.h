@@ -70,7 +70,8 @@ class ActiveStream : public http::StreamCallbacks, public memory::Recycled<Activ
   void takeRequestBody(http::HttpFilter& filter) override;
 
  private:
-  void route();
+  // `host`: the request's Host value, or nullptr.
+  void route(const std::string* host);
   // Kong's answer to an https-only route reached over plain HTTP (426, or a redirect).
   void sendHttpsRedirect(const HttpsRedirect& redirect);
   void buildFilterChain();

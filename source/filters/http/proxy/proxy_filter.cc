@@ -20,7 +20,7 @@ constexpr char kBadResponse[] = "An invalid response was received from the upstr
 constexpr char kTimedOut[] = "The upstream server is timing out";
 constexpr char kNoPeer[] = "failure to get a peer from the ring-balancer";
 
-bool isIdempotent(const std::string& method) {
+bool isIdempotent(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
          method == "DELETE" || method == "TRACE";
 }
@@ -52,7 +52,7 @@ http::FilterStatus ProxyFilter::onRequestHeaders(http::MessageHead& request, boo
   websocket_ = http::isWebSocketUpgrade(request);
   serializeUpstreamRequest(request, context, websocket_, head_buffer);
   request_head_bytes_ = head_buffer;
-  head_request_ = request.method == "HEAD";
+  head_request_ = std::string_view(request.method) == "HEAD";
   idempotent_ = isIdempotent(request.method);
   request_chunked_ = request.chunked;
   request_has_body_ = request.hasRequestBody();
