@@ -119,6 +119,14 @@ void ProxyFilter::reportOutcome(upstream::AttemptOutcome outcome, int status) {
   }
 }
 
+void ProxyFilter::armTimeout(Timeout timeout) {
+  const config::v1::Service& service = *callbacks_->context().service->service;
+  const uint64_t duration_ms = timeout == Timeout::kConnect ? service.connect_timeout()
+                               : timeout == Timeout::kWrite ? service.write_timeout()
+                                                            : service.read_timeout();
+  upstreams_.timeouts.schedule(*this, duration_ms);
+}
+
 void ProxyFilter::startAttempt() {
   const server::ServiceRuntime& service = *callbacks_->context().service;
   connected_ = false;
@@ -134,7 +142,7 @@ void ProxyFilter::startAttempt() {
     return;
   }
   phase_ = Phase::kResolving;
-  upstreams_.timeouts.schedule(*this, service.service->connect_timeout());
+  armTimeout(Timeout::kConnect);
   // A fresh token per lookup: the answer to an earlier attempt's (a timed-out target's, on a
   // balanced retry) finds its token gone instead of taking this attempt's place.
   alive_ = std::make_shared<ProxyFilter*>(this);
@@ -175,7 +183,7 @@ void ProxyFilter::reuseOrConnect(const sockaddr_storage& address, bool resolved)
 void ProxyFilter::connectTo(const sockaddr* address) {
   const server::ServiceRuntime& service = *callbacks_->context().service;
   phase_ = Phase::kConnecting;
-  upstreams_.timeouts.schedule(*this, service.service->connect_timeout());
+  armTimeout(Timeout::kConnect);
   connection_ = network::Connection::connect(upstreams_.loop, address, service.tls_context.get(),
                                              *host_, this);
 }
@@ -198,7 +206,7 @@ void ProxyFilter::sendRequest() {
   if (request_end_seen_) {
     requestFullySent();
   } else {
-    upstreams_.timeouts.schedule(*this, callbacks_->context().service->service->write_timeout());
+    armTimeout(Timeout::kWrite);
     callbacks_->requestBodyReadEnable(!connection_->aboveHighWatermark());
   }
 }
@@ -236,7 +244,7 @@ http::FilterStatus ProxyFilter::onRequestBody(std::string& chunk, bool end_strea
   if (end_stream) {
     requestFullySent();
   } else {
-    upstreams_.timeouts.schedule(*this, callbacks_->context().service->service->write_timeout());
+    armTimeout(Timeout::kWrite);
     if (connection_->aboveHighWatermark()) {
       callbacks_->requestBodyReadEnable(false);
     }
@@ -247,7 +255,7 @@ http::FilterStatus ProxyFilter::onRequestBody(std::string& chunk, bool end_strea
 void ProxyFilter::requestFullySent() {
   request_sent_ = true;
   if (phase_ == Phase::kWaitingResponse || phase_ == Phase::kStreamingResponse) {
-    upstreams_.timeouts.schedule(*this, callbacks_->context().service->service->read_timeout());
+    armTimeout(Timeout::kRead);
   }
 }
 
@@ -255,7 +263,7 @@ void ProxyFilter::onWriteDrained() { callbacks_->requestBodyReadEnable(true); }
 
 void ProxyFilter::onData(const char* data, size_t length) {
   if (request_sent_) {
-    upstreams_.timeouts.schedule(*this, callbacks_->context().service->service->read_timeout());
+    armTimeout(Timeout::kRead);
   }
   // Whatever this read produces (head, body, end) leaves in one downstream write.
   http::StreamCallbacks* stream = callbacks_;

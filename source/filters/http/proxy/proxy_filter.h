@@ -76,6 +76,10 @@ class ProxyFilter : public http::HttpFilter,
   void switchProtocols(const char* rest, size_t length);
   void writeBody(const std::string& chunk, bool end_stream);
   void requestFullySent();
+  // The one upstream timeout, armed with the service's connect, write or read duration (each
+  // replaces the last); the phase tells onTimeout which expired.
+  enum class Timeout { kConnect, kWrite, kRead };
+  void armTimeout(Timeout timeout);
   void onTimeout() override;
   void fail(Failure failure, const std::string& detail);
   void releaseConnection(bool reusable);
