@@ -27,6 +27,24 @@ TEST(ParserFramingTest, AHeaderNameWithASpaceIsRefusedBeforeTheHeadIsDelivered) 
   EXPECT_EQ(heads.heads, 0);
 }
 
+TEST(ParserFramingTest, EveryTokenCharacterIsAllowedInAHeaderName) {
+  Heads heads;
+  const Parser::Result result =
+      parseRequest("GET /a HTTP/1.1\r\nHost: x\r\nX-az09AZ!#$%&'*+-.^_`|~: v\r\n\r\n", heads);
+  EXPECT_NE(result.outcome, Parser::Outcome::kError);
+  EXPECT_EQ(heads.heads, 1);
+}
+
+TEST(ParserFramingTest, AHeaderNameWithASeparatorIsRefused) {
+  for (const char* name : {"X-(a)", "X@a", "X/a", "X{a}", "X\"a"}) {
+    Heads heads;
+    const Parser::Result result =
+        parseRequest(std::string("GET /a HTTP/1.1\r\nHost: x\r\n") + name + ": v\r\n\r\n", heads);
+    EXPECT_EQ(result.outcome, Parser::Outcome::kError) << name;
+    EXPECT_EQ(heads.heads, 0) << name;
+  }
+}
+
 TEST(ParserFramingTest, ATransferEncodingNotEndingInChunkedIsRefused) {
   for (const char* coding : {"\"chunked\"", "identity", "gzip"}) {
     Heads heads;

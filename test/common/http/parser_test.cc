@@ -18,6 +18,35 @@ struct Recorder : Parser::Callbacks {
   void onMessageComplete() override { ++completed; }
 };
 
+// Keeps a copy, leaving the parser's head as it was: what the next message starts from.
+struct CopyingRecorder : Parser::Callbacks {
+  std::vector<MessageHead> heads;
+  void onHead(MessageHead& head) override { heads.push_back(head); }
+  void onBody(const char*, size_t) override {}
+  void onMessageComplete() override {}
+};
+
+TEST(ParserTest, AResponseAfterAnInterimOneStartsFromAnEmptyHead) {
+  CopyingRecorder recorder;
+  Parser parser(Parser::Type::kResponse, &recorder);
+  const std::string input =
+      "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const Parser::Result interim = parser.execute(input.data(), input.size());
+  ASSERT_EQ(interim.outcome, Parser::Outcome::kMessageDone);
+  parser.resume();
+  const Parser::Result final_response =
+      parser.execute(input.data() + interim.consumed, input.size() - interim.consumed);
+  EXPECT_EQ(final_response.outcome, Parser::Outcome::kMessageDone);
+  ASSERT_EQ(recorder.heads.size(), 2u);
+  EXPECT_EQ(recorder.heads[1].status, 200);
+  EXPECT_EQ(recorder.heads[1].reason, "OK");
+  ASSERT_EQ(recorder.heads[1].headers.size(), 1u);
+  EXPECT_EQ(recorder.heads[1].headers.entries()[0].first, "Content-Length");
+  EXPECT_EQ(recorder.heads[0].reason, "Early Hints");
+  EXPECT_FALSE(recorder.heads[0].content_length.has_value());
+}
+
 TEST(ParserTest, ParsesRequestHeadAndKeepsHeaderCase) {
   Recorder recorder;
   Parser parser(Parser::Type::kRequest, &recorder);
