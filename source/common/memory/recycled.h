@@ -9,7 +9,8 @@ namespace portico::memory {
 
 // Gives class T (which derives from Recycled<T>) a per-thread cache of freed blocks (BlockCache):
 // for the objects every proxied request makes and drops (its stream, proxy filter and parsers).
-// A class derived from T is bigger and goes to the heap as usual.
+// The cache is shared with anything else whose blocks have the same size. An object of another
+// size (a class derived from T that adds members) goes to the heap as usual.
 template <class T, size_t kCapacity = 64>
 class Recycled {
  public:

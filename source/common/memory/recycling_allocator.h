@@ -12,6 +12,9 @@ namespace portico::memory {
 // by an earlier one instead of calling malloc. Other sizes go to the heap as usual.
 template <class T, size_t kRecycledElements, size_t kCapacity = 64>
 class RecyclingAllocator {
+  // Cached blocks come from ::operator new(size), aligned for any type up to this.
+  static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+
  public:
   using value_type = T;
   template <class U>

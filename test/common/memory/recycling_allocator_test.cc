@@ -26,6 +26,26 @@ TEST(RecyclingAllocatorTest, AnArrayOfTheRecycledSizeReusesTheLastOneFreed) {
   EXPECT_EQ(reservedData(12), first);
 }
 
+TEST(RecyclingAllocatorTest, TheCacheKeepsTheFirstBlocksFreedUpToItsCapacity) {
+  // Ten freed, four kept: they come back newest first, which malloc's own cache (last freed
+  // first) would not give, so this fails if the blocks bypass the cache.
+  std::vector<Lines> all(10);
+  std::vector<const Line*> addresses;
+  for (Lines& lines : all) {
+    lines.reserve(12);
+    addresses.push_back(lines.data());
+  }
+  for (Lines& lines : all) {
+    lines = Lines();
+  }
+  for (int i = 3; i >= 0; --i) {
+    Lines again;
+    again.reserve(12);
+    EXPECT_EQ(again.data(), addresses[i]) << i;
+    all[i] = std::move(again);
+  }
+}
+
 TEST(RecyclingAllocatorTest, OtherSizesNeitherTakeNorLeaveACachedBlock) {
   Lines cached;
   cached.reserve(12);
