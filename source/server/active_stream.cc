@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "source/common/http/error_body.h"
 #include "source/common/http/hop_by_hop.h"
 #include "source/common/http/serializer.h"
@@ -47,6 +45,11 @@ ActiveStream::ActiveStream(HttpConnection& connection, http::MessageHead&& reque
 }
 
 ActiveStream::~ActiveStream() {
+  if (cork_ != nullptr) {
+    // Ended mid-read: what it had collected goes with it.
+    cork_->bytes.clear();
+    cork_->owner = nullptr;
+  }
   if (!completed_) {
     for (auto& filter : filters_) {
       filter->onComplete();
@@ -366,9 +369,9 @@ void ActiveStream::encodeHeaders(http::MessageHead& head, bool end_stream) {
     overrides.set("Connection", close_connection_ ? "close" : "keep-alive");
   }
   response_status_ = head.status;
-  if (corked_) {
+  if (cork_ != nullptr) {
     // Serialized straight into the corked bytes.
-    std::string& corked = connection_.corkedBytes();
+    std::string& corked = cork_->bytes;
     const size_t head_start = corked.size();
     http::serializeResponseHead(head, overrides, corked);
     response_bytes_ += corked.size() - head_start;
@@ -486,23 +489,33 @@ filters::SwitchedUpstream ActiveStream::takeSwitched() {
 
 void ActiveStream::writeDownstream(std::string_view data) {
   response_bytes_ += data.size();
-  if (corked_) {
-    connection_.corkedBytes().append(data);
+  if (cork_ != nullptr) {
+    cork_->bytes.append(data);
     return;
   }
   connection_.write(data);
 }
 
 void ActiveStream::corkDownstream(bool corked) {
-  std::string& bytes = connection_.corkedBytes();
-  if (corked && !corked_) {
-    // Whatever is there was left by a stream that ended while corked: it is nobody's now.
-    bytes.clear();
-  } else if (!corked && corked_ && !bytes.empty()) {
-    connection_.write(bytes);
-    bytes.clear();
+  if (corked) {
+    CorkBuffer& cork = connection_.corkBuffer();
+    // Were the buffer another stream's, this one would write through rather than mix bytes.
+    if (cork.owner == nullptr) {
+      cork.owner = this;
+      cork_ = &cork;
+    }
+    return;
   }
-  corked_ = corked;
+  if (cork_ == nullptr) {
+    return;
+  }
+  CorkBuffer& cork = *cork_;
+  cork_ = nullptr;
+  cork.owner = nullptr;
+  if (!cork.bytes.empty()) {
+    connection_.write(cork.bytes);
+    cork.bytes.clear();
+  }
 }
 
 }  // namespace portico::server

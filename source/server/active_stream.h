@@ -15,6 +15,7 @@
 #include "source/filters/http/proxy/tunnel.h"
 #include "source/http/filter.h"
 #include "source/http/stream_context.h"
+#include "source/server/cork_buffer.h"
 #include "source/server/https_redirect.h"
 
 namespace portico::filters {
@@ -112,7 +113,8 @@ class ActiveStream : public http::StreamCallbacks, public memory::Recycled<Activ
   uint64_t request_head_bytes_ = 0;  // as received, before filters edit the headers
   uint64_t response_bytes_ = 0;
   int response_status_ = 0;
-  bool corked_ = false;
+  // The worker's cork buffer while this stream holds it (corkDownstream).
+  CorkBuffer* cork_ = nullptr;
   bool request_complete_ = false;
   bool response_started_ = false;
   bool response_complete_ = false;

@@ -76,7 +76,7 @@ std::unique_ptr<filters::ProxyFilter> HttpConnection::createProxyFilter() {
 
 AccessLogWriter* HttpConnection::accessLog() { return worker().accessLog(); }
 
-std::string& HttpConnection::corkedBytes() { return worker().corkedBytes(); }
+CorkBuffer& HttpConnection::corkBuffer() { return worker().corkBuffer(); }
 
 void HttpConnection::requestBodyReadEnable(bool enabled) {
   read_enabled_ = enabled;

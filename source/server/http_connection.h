@@ -8,6 +8,7 @@
 #include "source/common/network/connection.h"
 #include "source/common/network/timeout_list.h"
 #include "source/http/filter.h"
+#include "source/server/cork_buffer.h"
 #include "source/server/snapshot.h"
 
 namespace portico::filters {
@@ -45,7 +46,7 @@ class HttpConnection : public network::ConnectionCallbacks,
   void onResponseComplete(ActiveStream& stream);
   std::unique_ptr<filters::ProxyFilter> createProxyFilter();
   AccessLogWriter* accessLog();
-  std::string& corkedBytes();
+  CorkBuffer& corkBuffer();
   bool draining() const;
   // Graceful shutdown: close now if idle, else after the response in flight.
   void drain();

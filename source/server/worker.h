@@ -18,6 +18,7 @@
 #include "source/http/loop_services.h"
 #include "source/server/access_log.h"
 #include "source/server/connection_refusal.h"
+#include "source/server/cork_buffer.h"
 #include "source/server/proxy_settings.h"
 #include "source/server/snapshot.h"
 #include "source/server/stats/worker_stats.h"
@@ -82,10 +83,7 @@ class Worker {
   };
   ClientTimeouts& timeouts() { return *timeouts_; }
   AccessLogWriter* accessLog() { return access_log_.get(); }
-  // Response bytes held while a stream is corked (ActiveStream::corkDownstream). A stream stays
-  // corked only within one upstream read, so one buffer serves the worker, and its capacity is
-  // kept from request to request.
-  std::string& corkedBytes() { return corked_bytes_; }
+  CorkBuffer& corkBuffer() { return cork_buffer_; }
   bool draining() const { return draining_; }
   http::RequestId nextRequestId();
   void deferredDelete(std::unique_ptr<ActiveStream> stream);
@@ -134,7 +132,7 @@ class Worker {
   std::unique_ptr<upstream::Upstreams> upstreams_;
   std::unique_ptr<http::LoopServices> services_;
   std::unique_ptr<AccessLogWriter> access_log_;
-  std::string corked_bytes_;
+  CorkBuffer cork_buffer_;
   std::unique_ptr<ClientTimeouts> timeouts_;
   std::unique_ptr<ConnectionRefusals> refusals_;  // for connections past worker_connections
   // Found by raw pointer (absl's smart-pointer lookup): 8 bytes a slot, where a map from the

@@ -77,5 +77,24 @@ class ClientConnectionTest(GatewayTestCase):
         self.assertEqual(self.echo.request_count, 0)
 
 
+
+class PipelinedMixTest(GatewayTestCase):
+    def test_proxied_and_local_answers_pipelined_on_one_connection_stay_in_order(self):
+        # A proxied response is written from the upstream's read, a 404 from the client's: each
+        # must reach the client whole and in request order.
+        gateway = self.start_gateway(
+            kong_config(service("echo", self.echo.url, [route("r", ["/p"])])))
+        with RawConnection(gateway.proxy_port) as conn:
+            conn.send(b"GET /p/1 HTTP/1.1\r\nHost: gw\r\n\r\n"
+                      b"GET /none HTTP/1.1\r\nHost: gw\r\n\r\n"
+                      b"GET /p/2 HTTP/1.1\r\nHost: gw\r\n\r\n"
+                      b"GET /none/again HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n")
+            responses = [conn.read_response() for _ in range(4)]
+            self.assertEqual([r.status for r in responses], [200, 404, 200, 404])
+            self.assertEqual(responses[0].json()["uri"], "/1")  # strip_path
+            self.assertEqual(responses[2].json()["uri"], "/2")
+            self.assertIn(b"no Route matched", responses[1].body)
+            self.assertTrue(conn.is_closed())
+
 if __name__ == "__main__":
     unittest.main()
