@@ -23,27 +23,29 @@ bool hasToken(const google::protobuf::RepeatedPtrField<std::string>& tokens,
 
 }  // namespace
 
+ProxySettings::ProxySettings() : server_token(absl::StrCat(kProductName, "/", kProductVersion)) {
+  setViaToken(server_token);
+}
+
 void ProxySettings::setViaToken(std::string token) {
-  via_token = std::move(token);
-  via_entry_http11 = absl::StrCat("1.1 ", via_token);
-  via_entry_http10 = absl::StrCat("1.0 ", via_token);
+  via_token_ = std::move(token);
+  via_entry_http11_ = absl::StrCat("1.1 ", via_token_);
+  via_entry_http10_ = absl::StrCat("1.0 ", via_token_);
 }
 
 std::string_view ProxySettings::viaEntry(int major, int minor, std::string& scratch) const {
   if (major == 1 && minor == 1) {
-    return via_entry_http11;
+    return via_entry_http11_;
   }
   if (major == 1 && minor == 0) {
-    return via_entry_http10;
+    return via_entry_http10_;
   }
-  scratch = absl::StrCat(major, ".", minor, " ", via_token);
+  scratch = absl::StrCat(major, ".", minor, " ", via_token_);
   return scratch;
 }
 
 ProxySettings ProxySettings::fromBootstrap(const config::v1::Bootstrap& bootstrap) {
   ProxySettings settings;
-  settings.server_token = absl::StrCat(kProductName, "/", kProductVersion);
-  settings.setViaToken(settings.server_token);
   const auto& headers = bootstrap.headers();
   settings.server_tokens = hasToken(headers, {"server_tokens", "server", "via"});
   settings.latency_tokens = hasToken(headers, {"latency_tokens"});

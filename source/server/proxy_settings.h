@@ -16,6 +16,9 @@ inline constexpr char kProductVersion[] = "0.1.0";
 
 // Request-path settings derived once from the bootstrap (kong.conf). Immutable after start.
 struct ProxySettings {
+  // Product tokens are Portico's own ("portico/0.1.0"); everything else has Kong's defaults.
+  ProxySettings();
+
   // Kong's `headers` tokens.
   bool server_tokens = true;
   bool latency_tokens = true;
@@ -24,11 +27,6 @@ struct ProxySettings {
   bool request_id_upstream = true;
 
   std::string server_token;  // "portico/0.1.0"
-  std::string via_token;     // "portico/0.1.0"; set through setViaToken
-  // The Via entry this hop adds to an HTTP/1.1 and an HTTP/1.0 message ("1.1 portico/0.1.0"),
-  // built once instead of per request.
-  std::string via_entry_http11;
-  std::string via_entry_http10;
   http::ErrorFormat error_default_format = http::ErrorFormat::kText;
 
   // Kong's trusted_ips / real_ip_header / real_ip_recursive (nginx's realip module).
@@ -50,12 +48,20 @@ struct ProxySettings {
   // Kong's dns_* keys, for each worker's resolver.
   config::v1::DnsSettings dns;
 
+  // The product token of the Via entries this hop adds ("portico/0.1.0").
   void setViaToken(std::string token);
-  // "major.minor via_token": one of the prebuilt entries, or, for another version, built into
-  // `scratch`.
+  const std::string& viaToken() const { return via_token_; }
+  // "major.minor via_token": one of the entries built by setViaToken, or, for another version,
+  // built into `scratch`.
   std::string_view viaEntry(int major, int minor, std::string& scratch) const;
 
   static ProxySettings fromBootstrap(const config::v1::Bootstrap& bootstrap);
+
+ private:
+  // Private, so that the entries, built once instead of per request, cannot drift from the token.
+  std::string via_token_;
+  std::string via_entry_http11_;
+  std::string via_entry_http10_;
 };
 
 }  // namespace portico::server

@@ -139,7 +139,7 @@ void AwsLambdaFilter::onInvoked(absl::StatusOr<upstream::HttpResponse> result) {
   }
   // Kong tags every Lambda answer as coming through an HTTP/2-style hop (its `$http2` test is
   // always truthy), whatever the client spoke.
-  const std::string via = absl::StrCat("2 ", callbacks_->context().settings->via_token);
+  const std::string via = absl::StrCat("2 ", callbacks_->context().settings->viaToken());
   if (const std::string* existing = mapped->headers.get("via")) {
     mapped->headers.set("Via", absl::StrCat(*existing, ", ", via));
   } else {

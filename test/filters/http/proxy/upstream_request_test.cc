@@ -50,6 +50,20 @@ class UpstreamRequestTest : public testing::Test {
   http::StreamContext context_;
 };
 
+TEST_F(UpstreamRequestTest, ViaNamesThisHopWithTheRequestsHttpVersion) {
+  EXPECT_NE(upstreamHead("GET /a HTTP/1.1\r\nHost: gw\r\n\r\n").find("\r\nVia: 1.1 portico/"),
+            std::string::npos);
+  EXPECT_NE(upstreamHead("GET /a HTTP/1.0\r\nHost: gw\r\n\r\n").find("\r\nVia: 1.0 portico/"),
+            std::string::npos);
+}
+
+TEST_F(UpstreamRequestTest, ViaAppendsThisHopToTheClientsViaLines) {
+  const std::string head =
+      upstreamHead("GET /a HTTP/1.1\r\nHost: gw\r\nVia: 1.0 a\r\nvia: 1.1 b\r\n\r\n");
+  EXPECT_NE(head.find("\r\nVia: 1.0 a, 1.1 b, 1.1 portico/"), std::string::npos) << head;
+  EXPECT_EQ(head.find("\r\nvia:"), std::string::npos) << head;
+}
+
 TEST_F(UpstreamRequestTest, AWebSocketHandshakeAsksTheUpstreamToSwitchAsKongDoes) {
   const std::string head = upstreamHead(
       "GET /ws HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade, X-Hop\r\nUpgrade: WebSocket\r\n"
