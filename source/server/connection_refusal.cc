@@ -1,9 +1,8 @@
 #include "source/server/connection_refusal.h"
 
-#include "absl/strings/str_cat.h"
 #include "source/common/http/error_body.h"
 #include "source/common/http/parser.h"
-#include "source/common/http/status.h"
+#include "source/server/closing_error_response.h"
 #include "source/server/stats/counter_family.h"
 
 namespace portico::server {
@@ -68,16 +67,8 @@ class ConnectionRefusals::Refusal : public network::ConnectionCallbacks,
     }
     answered_ = true;
     head_timer_.disarm();
-    const http::RequestId request_id = owner_.next_request_id_();
-    const http::ErrorBody body = http::renderErrorBody(format_, kMessage, request_id.view());
-    std::string response = "HTTP/1.1 503 ";
-    response.append(http::reasonPhrase(503));
-    absl::StrAppend(&response, "\r\nServer: ", owner_.settings_.server_token,
-                    "\r\nContent-Type: ", body.content_type,
-                    "\r\nContent-Length: ", body.body.size(),
-                    "\r\nX-Portico-Request-Id: ", std::string(request_id.view()),
-                    "\r\nConnection: close\r\n\r\n", body.body);
-    connection_->write(response);
+    connection_->write(
+        closingErrorResponse(503, kMessage, format_, owner_.settings_, owner_.next_request_id_()));
     connection_->closeAfterFlush();
     owner_.finish(this);
   }

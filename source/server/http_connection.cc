@@ -1,12 +1,10 @@
 #include "source/server/http_connection.h"
 
-#include "absl/strings/str_cat.h"
-#include "source/common/http/error_body.h"
-#include "source/common/http/status.h"
 #include "source/common/tls/server_context.h"
 #include "source/filters/http/proxy/proxy_filter.h"
 #include "source/filters/http/proxy/tunnel.h"
 #include "source/server/active_stream.h"
+#include "source/server/closing_error_response.h"
 #include "source/server/real_ip.h"
 #include "source/server/worker.h"
 
@@ -260,17 +258,10 @@ void HttpConnection::onParseError(const http::Parser::Result& result) {
   }
   if (stream_ == nullptr || !stream_->responseStarted()) {
     const int status = result.error_status;
-    const http::RequestId request_id = worker().nextRequestId();
-    http::ErrorBody body = http::renderErrorBody(worker().settings().error_default_format,
-                                                 gatewayErrorMessage(status), request_id.view());
-    std::string response = absl::StrCat("HTTP/1.1 ", status, " ");
-    response.append(http::reasonPhrase(status));
-    absl::StrAppend(&response, "\r\nServer: ", worker().settings().server_token,
-                    "\r\nContent-Type: ", body.content_type,
-                    "\r\nContent-Length: ", body.body.size(),
-                    "\r\nX-Portico-Request-Id: ", std::string(request_id.view()),
-                    "\r\nConnection: close\r\n\r\n", body.body);
-    connection_->write(response);
+    const ProxySettings& settings = worker().settings();
+    connection_->write(closingErrorResponse(status, gatewayErrorMessage(status),
+                                            settings.error_default_format, settings,
+                                            worker().nextRequestId()));
   }
   close();
 }

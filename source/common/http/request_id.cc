@@ -18,7 +18,7 @@ constexpr HexPairs kHexPairs;
 
 }  // namespace
 
-RequestId::RequestId(uint64_t high, uint64_t low) : size_(kDigits) {
+RequestId::RequestId(uint64_t high, uint64_t low) : set_(true) {
   const uint64_t draws[] = {high, low};
   for (size_t half = 0; half < 2; ++half) {
     uint64_t value = draws[half];

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace portico::http {
@@ -18,11 +19,15 @@ class RequestId {
   RequestId(uint64_t high, uint64_t low);
 
   // Empty for a default-constructed id.
-  std::string_view view() const { return std::string_view(digits_.data(), size_); }
+  std::string_view view() const {
+    return set_ ? std::string_view(digits_.data(), kDigits) : std::string_view();
+  }
+  // A copy, for messages built with absl::StrCat (which takes no std::string_view here).
+  std::string str() const { return std::string(view()); }
 
  private:
   std::array<char, kDigits> digits_{};
-  uint8_t size_ = 0;
+  bool set_ = false;
 };
 
 }  // namespace portico::http

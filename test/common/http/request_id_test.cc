@@ -1,6 +1,6 @@
 #include "source/common/http/request_id.h"
 
-#include <gtest/gtest.h>
+#include "gtest/gtest.h"
 
 namespace portico::http {
 namespace {

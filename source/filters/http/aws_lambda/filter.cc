@@ -71,9 +71,9 @@ void AwsLambdaFilter::invoke() {
   const LambdaConfig& lambda = config_.config();
   if (lambda.skip_large_bodies && body_.size() > kLargeBodyBytes) {
     // Kong's behaviour: nginx spooled such a body to disk and the plugin skipped it.
-    log::warn(absl::StrCat("aws-lambda: request body of ", body_.size(),
-                           " bytes not sent (skip_large_bodies), request_id: ",
-                           std::string(context.request_id.view())));
+    log::warn(absl::StrCat(
+        "aws-lambda: request body of ", body_.size(),
+        " bytes not sent (skip_large_bodies), request_id: ", context.request_id.str()));
     body_.clear();
   }
   InvocationRequest invocation{request_->headers};
@@ -152,7 +152,7 @@ void AwsLambdaFilter::answerLambdaApiError(const upstream::HttpResponse& respons
   const LambdaApiError error = describeLambdaApiError(response);
   log::error(absl::StrCat("aws-lambda: Lambda API answered ", response.status, " ", error.type,
                           ": ", error.message, " (function ", config_.config().function_name,
-                          "), request_id: ", std::string(callbacks_->context().request_id.view())));
+                          "), request_id: ", callbacks_->context().request_id.str()));
   if (!config_.config().preserve_lambda_api_error_code) {
     callbacks_->sendLocalReply(500, kUnexpectedError, {});
     return;
@@ -169,7 +169,7 @@ void AwsLambdaFilter::answerLambdaApiError(const upstream::HttpResponse& respons
 
 void AwsLambdaFilter::failInternally(const std::string& reason) {
   log::error(absl::StrCat("aws-lambda: ", reason, " (function ", config_.config().function_name,
-                          "), request_id: ", std::string(callbacks_->context().request_id.view())));
+                          "), request_id: ", callbacks_->context().request_id.str()));
   callbacks_->sendLocalReply(500, kUnexpectedError, {});
 }
 

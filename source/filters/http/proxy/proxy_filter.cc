@@ -474,7 +474,7 @@ void ProxyFilter::fail(Failure failure, const std::string& detail) {
   const http::StreamContext& context = callbacks_->context();
   log::error(absl::StrCat(failure == Failure::kTimeout ? "upstream timed out" : "upstream failed",
                           " (", detail, ") while talking to ", *host_, ":", port_,
-                          ", request_id: ", std::string(context.request_id.view())));
+                          ", request_id: ", context.request_id.str()));
   switch (failure) {
     case Failure::kNameError:
       callbacks_->sendLocalReply(503, "name resolution failed", {});
