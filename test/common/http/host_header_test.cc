@@ -1,6 +1,6 @@
 #include "source/common/http/host_header.h"
 
-#include <gtest/gtest.h>
+#include "gtest/gtest.h"
 
 namespace portico::http {
 namespace {
@@ -14,6 +14,10 @@ TEST(HostWithoutPortTest, DropsThePortAndLowerCases) {
 TEST(HostWithoutPortTest, KeepsAnIpv6LiteralsBrackets) {
   EXPECT_EQ(hostWithoutPort("[::1]:8000"), "[::1]");
   EXPECT_EQ(hostWithoutPort("[FE80::1]"), "[fe80::1]");
+}
+
+TEST(HostWithoutPortTest, AnUnclosedBracketKeepsTheWholeValue) {
+  EXPECT_EQ(hostWithoutPort("[::1"), "[::1");
 }
 
 TEST(HostWithoutPortTest, EmptyStaysEmpty) { EXPECT_EQ(hostWithoutPort(""), ""); }

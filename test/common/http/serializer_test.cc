@@ -28,6 +28,17 @@ TEST(SerializerTest, StatusLineTakesTheUpstreamsReasonOrTheStandardOne) {
   EXPECT_EQ(custom, "HTTP/1.1 503 Busy Right Now\r\n\r\n");
 }
 
+TEST(SerializerTest, AStatusOutsideThreeDigitsIsWrittenAsItIs) {
+  MessageHead head = response({});
+  head.reason = "Odd";
+  for (const int status : {42, 1000}) {
+    head.status = status;
+    std::string out;
+    serializeResponseHead(head, out);
+    EXPECT_EQ(out, "HTTP/1.1 " + std::to_string(status) + " Odd\r\n\r\n");
+  }
+}
+
 TEST(SerializerTest, StatusLineAppendsToWhatTheBufferHolds) {
   MessageHead head = response({});
   head.status = 101;
@@ -41,10 +52,12 @@ TEST(SerializerTest, HeaderLinesOfEveryLengthAreWrittenWhole) {
   MessageHead head = response({});
   std::string expected = "HTTP/1.1 200 OK\r\n";
   for (size_t length = 0; length <= 40; ++length) {
-    std::string name(length + 1, 'n');
+    // Every byte differs from its neighbours, so a piece copied from the wrong offset shows.
+    std::string name = "N";
     std::string value;
     for (size_t i = 0; i < length; ++i) {
-      value += static_cast<char>('a' + i % 26);
+      name += static_cast<char>('A' + i % 26);
+      value += static_cast<char>('a' + (i * 7) % 26);
     }
     head.headers.add(name, value);
     expected += name + ": " + value + "\r\n";
