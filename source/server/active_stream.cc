@@ -303,14 +303,11 @@ void ActiveStream::addResponseHeaders(const http::MessageHead& head, bool gatewa
     }
   } else {
     if (settings.server_tokens) {
-      const std::string_view entry =
-          settings.viaEntry(head.version_major, head.version_minor, values.via_entry);
-      if (const std::string* existing = head.headers.get("via")) {
-        values.via.assign(*existing).append(", ").append(entry);
-        overrides.set("Via", values.via);
-      } else {
-        overrides.set("Via", entry);
-      }
+      const std::string* existing = head.headers.get("via");
+      overrides.set("Via",
+                    settings.viaWithThisHop(
+                        existing != nullptr ? std::string_view(*existing) : std::string_view(),
+                        head.version_major, head.version_minor, values.via));
       if (!head.headers.has("server")) {
         overrides.set("Server", settings.server_token);
       }

@@ -84,7 +84,6 @@ class ActiveStream : public http::StreamCallbacks, public memory::Recycled<Activ
   // The values of the headers Portico adds to a response, kept while the head is serialized.
   struct ResponseHeaderValues {
     std::string via;
-    std::string via_entry;  // only for an HTTP version whose entry is not prebuilt
     std::string upstream_latency;
     std::string proxy_latency;
     std::string response_latency;

@@ -258,10 +258,11 @@ void HttpConnection::onParseError(const http::Parser::Result& result) {
   }
   if (stream_ == nullptr || !stream_->responseStarted()) {
     const int status = result.error_status;
-    const ProxySettings& settings = worker().settings();
+    Worker& worker = this->worker();
+    const ProxySettings& settings = worker.settings();
     connection_->write(closingErrorResponse(status, gatewayErrorMessage(status),
                                             settings.error_default_format, settings,
-                                            worker().nextRequestId()));
+                                            worker.nextRequestId()));
   }
   close();
 }

@@ -33,15 +33,24 @@ void ProxySettings::setViaToken(std::string token) {
   via_entry_http10_ = absl::StrCat("1.0 ", via_token_);
 }
 
-std::string_view ProxySettings::viaEntry(int major, int minor, std::string& scratch) const {
-  if (major == 1 && minor == 1) {
-    return via_entry_http11_;
+std::string_view ProxySettings::viaWithThisHop(std::string_view existing, int major, int minor,
+                                               std::string& storage) const {
+  const std::string* prebuilt = major == 1 && minor == 1   ? &via_entry_http11_
+                                : major == 1 && minor == 0 ? &via_entry_http10_
+                                                           : nullptr;
+  if (existing.empty() && prebuilt != nullptr) {
+    return *prebuilt;
   }
-  if (major == 1 && minor == 0) {
-    return via_entry_http10_;
+  storage.assign(existing.data(), existing.size());
+  if (!storage.empty()) {
+    storage.append(", ");
   }
-  scratch = absl::StrCat(major, ".", minor, " ", via_token_);
-  return scratch;
+  if (prebuilt != nullptr) {
+    storage.append(*prebuilt);
+  } else {
+    absl::StrAppend(&storage, major, ".", minor, " ", via_token_);
+  }
+  return storage;
 }
 
 ProxySettings ProxySettings::fromBootstrap(const config::v1::Bootstrap& bootstrap) {

@@ -51,9 +51,12 @@ struct ProxySettings {
   // The product token of the Via entries this hop adds ("portico/0.1.0").
   void setViaToken(std::string token);
   const std::string& viaToken() const { return via_token_; }
-  // "major.minor via_token": one of the entries built by setViaToken, or, for another version,
-  // built into `scratch`.
-  std::string_view viaEntry(int major, int minor, std::string& scratch) const;
+  // The Via value a message of HTTP/major.minor leaves with: `existing` (what it arrived with,
+  // possibly empty), then this hop's "major.minor via_token". Without an existing value and for
+  // HTTP/1.x it is an entry built by setViaToken; otherwise it is built into `storage`, which
+  // must not hold `existing`.
+  std::string_view viaWithThisHop(std::string_view existing, int major, int minor,
+                                  std::string& storage) const;
 
   static ProxySettings fromBootstrap(const config::v1::Bootstrap& bootstrap);
 

@@ -69,18 +69,13 @@ void serializeUpstreamRequest(const http::MessageHead& request, const http::Stre
   const std::string listener_port = std::to_string(context.listener_port);
   std::string forwarded_for = in.getJoined("x-forwarded-for");
   forwarded_for.append(forwarded_for.empty() ? "" : ", ").append(context.client_address);
-  std::string joined_via = in.getJoined("via");
-  std::string_view via = joined_via;
-  std::string unusual_version_entry;
-  if (context.settings->server_tokens) {
-    const std::string_view entry = context.settings->viaEntry(
-        request.version_major, request.version_minor, unusual_version_entry);
-    if (joined_via.empty()) {
-      via = entry;
-    } else {
-      via = joined_via.append(", ").append(entry);
-    }
-  }
+  const std::string client_via = in.getJoined("via");
+  std::string via_storage;
+  const std::string_view via =
+      context.settings->server_tokens
+          ? context.settings->viaWithThisHop(client_via, request.version_major,
+                                             request.version_minor, via_storage)
+          : std::string_view(client_via);
 
   http::HeaderLines lines;
   // The client's own request id line, if any, keeps its place with Portico's value (as a
